@@ -1,0 +1,36 @@
+#include "cli_commands.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+namespace {
+int usage()
+{
+    QTextStream(stderr) << "usage: overtext-cli <command> [options]\n"
+                           "commands:\n"
+                           "  extract FILE [--pages R] [--password-env VAR]   print the segments as JSON\n"
+                           "  translate FILE... --to LANG [options]          translate (see README)\n";
+    return 2;
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("overtext"));
+    QCoreApplication::setOrganizationName(QStringLiteral("overtext"));
+    QStringList args = app.arguments().mid(1);
+    if (args.isEmpty())
+        return usage();
+    const QString command = args.takeFirst();
+    if (command == QLatin1String("extract"))
+        return runExtract(args);
+    if (command == QLatin1String("translate"))
+        return runTranslate(args);
+    if (command == QLatin1String("--help") || command == QLatin1String("-h")) {
+        usage();
+        return 0;
+    }
+    QTextStream(stderr) << "overtext-cli: unknown command '" << command << "'\n";
+    return usage();
+}

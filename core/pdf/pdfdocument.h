@@ -1,0 +1,52 @@
+#pragma once
+
+#include "pdf/segment.h"
+#include "util/result.h"
+
+#include <QImage>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+namespace Poppler {
+class Document;
+}
+
+namespace overtext {
+
+/// A PDF opened with Poppler. The only class that touches Poppler.
+///
+/// Thread contract: one PdfDocument per thread. It may be created on any thread and used from the thread that
+/// created it; share nothing else. Long calls (words(), render()) take an abort flag wired to Poppler's abort
+/// callbacks; setting it from another thread makes them return Error::Cancelled soon after.
+///
+/// Untrusted files should be read through PdfExtraction (a worker process with time and memory bounds); this class
+/// has no such bound of its own beyond the abort flag.
+class PdfDocument {
+public:
+    ~PdfDocument();
+    PdfDocument(const PdfDocument &) = delete;
+    PdfDocument &operator=(const PdfDocument &) = delete;
+
+    /// Opens a file. A locked file without the right password gives Error::PdfLocked; a damaged, empty or non-PDF
+    /// file gives Error::PdfDamaged; a missing or unreadable file gives Error::Io.
+    static Result<std::unique_ptr<PdfDocument>> open(const QString &path, const QByteArray &password = {});
+
+    int pageCount() const;
+    /// page is 1-based.
+    PageInfo pageInfo(int page) const;
+    QString title() const;
+
+    /// Poppler's words on a page (1-based), in points, top-left origin, in the displayed orientation.
+    Result<QList<Word>> words(int page, const std::atomic_bool *abort = nullptr) const;
+
+    /// Renders a page (1-based) at the given resolution, in the displayed orientation.
+    Result<QImage> render(int page, double dpi, const std::atomic_bool *abort = nullptr) const;
+
+private:
+    explicit PdfDocument(std::unique_ptr<Poppler::Document> doc);
+    std::unique_ptr<Poppler::Document> m_doc;
+};
+
+} // namespace overtext

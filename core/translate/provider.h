@@ -1,0 +1,81 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QCoroTask>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace overtext {
+
+/// One piece of text to translate, with the id that brings its answer back.
+struct TranslationUnit {
+    QString id;
+    QString text;
+};
+
+/// A glossary entry: this source term is always translated as that target term.
+struct GlossaryEntry {
+    QString source;
+    QString target;
+};
+
+/// Everything a provider needs for one request. Several units travel together up to the provider's size budget.
+struct TranslationRequest {
+    QList<TranslationUnit> units;
+    QString sourceLang; ///< BCP-47-ish code ("en"); empty means "detect"
+    QString targetLang; ///< "es", "de", "zh-Hans" …
+    QString documentTitle;
+    QString context;     ///< neighbouring text, for consistency; never translated
+    QString instruction; ///< the user's custom instruction
+    QList<GlossaryEntry> glossary;
+};
+
+/// Called as text streams in: the unit's id and its text so far (cumulative, not a delta).
+using PartialSink = std::function<void(const QString &id, const QString &textSoFar)>;
+
+/// A shared flag a caller sets to stop work; checked after every co_await.
+class CancelToken {
+public:
+    CancelToken() : m_flag(std::make_shared<bool>(false)) {}
+    void cancel() { *m_flag = true; }
+    bool isCancelled() const { return *m_flag; }
+
+private:
+    std::shared_ptr<bool> m_flag;
+};
+
+/// The answer to one request: translations by unit id. Units missing from the map were not answered.
+struct TranslationBatchResult {
+    QHash<QString, QString> translations;
+    qint64 inputTokens = 0;
+    qint64 outputTokens = 0;
+};
+
+/// A translation backend. One implementation per file. Lives on the GUI (or CLI main) thread; all work is
+/// asynchronous on the event loop. Errors come back as Error values (Auth, RateLimited with the delay in the message's
+/// retryAfterMs, Service, Network, Parse, Cancelled), never as exceptions.
+class Provider : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+    ~Provider() override = default;
+
+    /// Short name used on the command line and in the cache key: "openai", "anthropic", "deepl", "libretranslate",
+    /// "apertium".
+    virtual QString name() const = 0;
+    /// What distinguishes this provider's output for the cache: name, model, endpoint family (no secrets).
+    virtual QString cacheIdentity() const = 0;
+    /// Characters of source text that fit in one request.
+    virtual int batchBudgetChars() const = 0;
+    /// Translate one batch. Must not throw.
+    virtual QCoro::Task<Result<TranslationBatchResult>> translate(TranslationRequest request, PartialSink sink,
+                                                                  CancelToken cancel) = 0;
+};
+
+} // namespace overtext

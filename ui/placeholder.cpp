@@ -1,0 +1,3 @@
+// The ui library's first file; replaced by the main window.
+namespace overtext::ui {
+}
