@@ -2,8 +2,7 @@
 
 #include <QTextStream>
 
-int runTranslate(const QStringList &)
-{
+int runTranslate(const QStringList &) {
     QTextStream(stderr) << "overtext-cli translate: not implemented yet\n";
     return 2;
 }

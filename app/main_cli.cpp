@@ -4,8 +4,7 @@
 #include <QTextStream>
 
 namespace {
-int usage()
-{
+int usage() {
     QTextStream(stderr) << "usage: overtext-cli <command> [options]\n"
                            "commands:\n"
                            "  extract FILE [--pages R] [--password-env VAR]   print the segments as JSON\n"
@@ -14,8 +13,7 @@ int usage()
 }
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("overtext"));
     QCoreApplication::setOrganizationName(QStringLiteral("overtext"));

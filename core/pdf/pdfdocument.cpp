@@ -8,20 +8,21 @@
 namespace overtext {
 
 namespace {
-bool shouldAbort(const QVariant &closure)
-{
+bool shouldAbort(const QVariant &closure) {
     const auto *flag = static_cast<const std::atomic_bool *>(closure.value<const void *>());
     return flag && flag->load(std::memory_order_relaxed);
 }
 
-Error cancelled() { return Error{Error::Cancelled, QStringLiteral("Reading the page was cancelled.")}; }
+Error cancelled() {
+    return Error{Error::Cancelled, QStringLiteral("Reading the page was cancelled.")};
+}
 } // namespace
 
-PdfDocument::PdfDocument(std::unique_ptr<Poppler::Document> doc) : m_doc(std::move(doc)) {}
+PdfDocument::PdfDocument(std::unique_ptr<Poppler::Document> doc)
+    : m_doc(std::move(doc)) {}
 PdfDocument::~PdfDocument() = default;
 
-Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const QString &path, const QByteArray &password)
-{
+Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const QString &path, const QByteArray &password) {
     const QFileInfo info(path);
     if (!info.exists())
         return Error{Error::Io, QStringLiteral("%1 does not exist.").arg(path)};
@@ -53,12 +54,15 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const QString &path, cons
     return std::unique_ptr<PdfDocument>(new PdfDocument(std::move(doc)));
 }
 
-int PdfDocument::pageCount() const { return m_doc->numPages(); }
+int PdfDocument::pageCount() const {
+    return m_doc->numPages();
+}
 
-QString PdfDocument::title() const { return m_doc->info(QStringLiteral("Title")); }
+QString PdfDocument::title() const {
+    return m_doc->info(QStringLiteral("Title"));
+}
 
-PageInfo PdfDocument::pageInfo(int page) const
-{
+PageInfo PdfDocument::pageInfo(int page) const {
     PageInfo info;
     info.page = page;
     const std::unique_ptr<Poppler::Page> p(m_doc->page(page - 1));
@@ -66,16 +70,23 @@ PageInfo PdfDocument::pageInfo(int page) const
         return info;
     info.size = p->pageSizeF(); // already swapped for 90/270
     switch (p->orientation()) {
-    case Poppler::Page::Landscape: info.rotation = 90; break;
-    case Poppler::Page::UpsideDown: info.rotation = 180; break;
-    case Poppler::Page::Seascape: info.rotation = 270; break;
-    case Poppler::Page::Portrait: info.rotation = 0; break;
+    case Poppler::Page::Landscape:
+        info.rotation = 90;
+        break;
+    case Poppler::Page::UpsideDown:
+        info.rotation = 180;
+        break;
+    case Poppler::Page::Seascape:
+        info.rotation = 270;
+        break;
+    case Poppler::Page::Portrait:
+        info.rotation = 0;
+        break;
     }
     return info;
 }
 
-Result<QList<Word>> PdfDocument::words(int page, const std::atomic_bool *abort) const
-{
+Result<QList<Word>> PdfDocument::words(int page, const std::atomic_bool *abort) const {
     const std::unique_ptr<Poppler::Page> p(m_doc->page(page - 1));
     if (!p)
         return Error{Error::PdfDamaged, QStringLiteral("Page %1 cannot be read.").arg(page)};
@@ -98,14 +109,13 @@ Result<QList<Word>> PdfDocument::words(int page, const std::atomic_bool *abort) 
     return words;
 }
 
-Result<QImage> PdfDocument::render(int page, double dpi, const std::atomic_bool *abort) const
-{
+Result<QImage> PdfDocument::render(int page, double dpi, const std::atomic_bool *abort) const {
     const std::unique_ptr<Poppler::Page> p(m_doc->page(page - 1));
     if (!p)
         return Error{Error::PdfDamaged, QStringLiteral("Page %1 cannot be read.").arg(page)};
     const QVariant closure = QVariant::fromValue(static_cast<const void *>(abort));
-    QImage image = p->renderToImage(dpi, dpi, -1, -1, -1, -1, Poppler::Page::Rotate0, nullptr, nullptr, shouldAbort,
-                                    closure);
+    QImage image =
+        p->renderToImage(dpi, dpi, -1, -1, -1, -1, Poppler::Page::Rotate0, nullptr, nullptr, shouldAbort, closure);
     if (abort && abort->load())
         return cancelled();
     if (image.isNull())

@@ -13,16 +13,14 @@ constexpr KindName kKindNames[] = {
 };
 } // namespace
 
-QString segmentKindName(SegmentKind kind)
-{
+QString segmentKindName(SegmentKind kind) {
     for (const auto &k : kKindNames)
         if (k.kind == kind)
             return QLatin1String(k.name);
     return QStringLiteral("prose");
 }
 
-SegmentKind segmentKindFromName(const QString &name, bool *ok)
-{
+SegmentKind segmentKindFromName(const QString &name, bool *ok) {
     for (const auto &k : kKindNames) {
         if (name == QLatin1String(k.name)) {
             if (ok)

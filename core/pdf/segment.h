@@ -24,10 +24,10 @@ SegmentKind segmentKindFromName(const QString &name, bool *ok = nullptr);
 
 /// A block of text (a paragraph, heading, caption, list item …) that is translated as a unit and put back in its box.
 struct Segment {
-    QString id;       ///< stable within a document: "p<page>-b<index>"
-    int page = 0;     ///< 1-based
-    QRectF box;       ///< points, top-left origin, displayed orientation
-    QString text;     ///< lines joined, hyphenation undone
+    QString id;          ///< stable within a document: "p<page>-b<index>"
+    int page = 0;        ///< 1-based
+    QRectF box;          ///< points, top-left origin, displayed orientation
+    QString text;        ///< lines joined, hyphenation undone
     double fontSize = 0; ///< points, estimated from the glyph boxes
     bool bold = false;   ///< unknown through Poppler's Qt binding: always false for now
     bool italic = false; ///< idem
@@ -38,9 +38,9 @@ struct Segment {
 
 /// Geometry of one page as displayed.
 struct PageInfo {
-    int page = 0;        ///< 1-based
-    QSizeF size;         ///< points, after rotation
-    int rotation = 0;    ///< the page's /Rotate: 0, 90, 180 or 270
+    int page = 0;     ///< 1-based
+    QSizeF size;      ///< points, after rotation
+    int rotation = 0; ///< the page's /Rotate: 0, 90, 180 or 270
 };
 
 } // namespace overtext

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "util/canceltoken.h"
 #include "util/result.h"
 
 #include <QCoroTask>
@@ -38,17 +39,6 @@ struct TranslationRequest {
 
 /// Called as text streams in: the unit's id and its text so far (cumulative, not a delta).
 using PartialSink = std::function<void(const QString &id, const QString &textSoFar)>;
-
-/// A shared flag a caller sets to stop work; checked after every co_await.
-class CancelToken {
-public:
-    CancelToken() : m_flag(std::make_shared<bool>(false)) {}
-    void cancel() { *m_flag = true; }
-    bool isCancelled() const { return *m_flag; }
-
-private:
-    std::shared_ptr<bool> m_flag;
-};
 
 /// The answer to one request: translations by unit id. Units missing from the map were not answered.
 struct TranslationBatchResult {

@@ -1,0 +1,486 @@
+#include "pdf/layoutgrouper.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <cmath>
+
+namespace overtext {
+
+namespace {
+
+// Ratio between Poppler's word box height (ascent to descent) and the font size, measured on fonts Qt and TeX embed.
+constexpr double kBoxHeightPerPoint = 1.0;
+
+bool isCjk(QChar c) {
+    const ushort u = c.unicode();
+    return (u >= 0x3000 && u <= 0x30FF) || (u >= 0x3400 && u <= 0x4DBF) || (u >= 0x4E00 && u <= 0x9FFF) ||
+           (u >= 0xAC00 && u <= 0xD7AF) || (u >= 0xF900 && u <= 0xFAFF) || (u >= 0xFF00 && u <= 0xFFEF);
+}
+
+bool isRtl(QChar c) {
+    const auto d = c.direction();
+    return d == QChar::DirR || d == QChar::DirAL;
+}
+
+bool isStrongLtr(QChar c) {
+    return c.direction() == QChar::DirL;
+}
+
+double median(std::vector<double> v) {
+    if (v.empty())
+        return 0;
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+}
+
+double verticalOverlap(const QRectF &a, const QRectF &b) {
+    return std::min(a.bottom(), b.bottom()) - std::max(a.top(), b.top());
+}
+
+double horizontalOverlap(const QRectF &a, const QRectF &b) {
+    return std::min(a.right(), b.right()) - std::max(a.left(), b.left());
+}
+
+double horizontalGap(const QRectF &a, const QRectF &b) {
+    return std::max(b.left() - a.right(), a.left() - b.right());
+}
+
+struct Line {
+    QList<Word> words;
+    QRectF box;
+    double height = 0;
+    bool rtl = false;
+    QString text;
+};
+
+void finishLine(Line &line) {
+    std::vector<double> heights;
+    int rtl = 0, ltr = 0;
+    for (const Word &w : line.words) {
+        heights.push_back(w.box.height());
+        for (QChar c : w.text) {
+            rtl += isRtl(c);
+            ltr += isStrongLtr(c);
+        }
+    }
+    line.rtl = rtl > ltr;
+    std::stable_sort(line.words.begin(), line.words.end(), [&](const Word &a, const Word &b) {
+        return line.rtl ? a.box.right() > b.box.right() : a.box.left() < b.box.left();
+    });
+    line.height = median(heights);
+    line.box = QRectF();
+    line.text.clear();
+    for (int i = 0; i < line.words.size(); ++i) {
+        const Word &w = line.words[i];
+        line.box = line.box.isNull() ? w.box : line.box.united(w.box);
+        if (i > 0) {
+            const Word &prev = line.words[i - 1];
+            const double gap = horizontalGap(prev.box, w.box);
+            const bool cjkJoin = !prev.text.isEmpty() && isCjk(prev.text.back()) && isCjk(w.text.front());
+            // Poppler's own space flag is reliable within a run; the gap covers words Poppler split across runs.
+            if ((prev.spaceAfter && !cjkJoin) || gap > 0.25 * line.height)
+                line.text += QLatin1Char(' ');
+        }
+        line.text += w.text;
+    }
+}
+
+/// Words to lines: Poppler's line hints where present, checked against the geometry (same baseline band, a gap
+/// smaller than a column gap).
+std::vector<Line> buildLines(const QList<Word> &words) {
+    std::vector<Line> lines;
+    Line current;
+    for (const Word &w : words) {
+        if (w.text.trimmed().isEmpty())
+            continue;
+        if (!current.words.isEmpty()) {
+            const Word &last = current.words.back();
+            const double h = std::min(last.box.height(), w.box.height());
+            const double maxH = std::max(last.box.height(), w.box.height());
+            const bool sameBand = verticalOverlap(last.box, w.box) >= 0.5 * h;
+            const bool closeEnough = horizontalGap(last.box, w.box) <= 1.2 * maxH;
+            if (last.lineEnd || !sameBand || !closeEnough) {
+                lines.push_back(std::move(current));
+                current = Line();
+            }
+        }
+        current.words.append(w);
+    }
+    if (!current.words.isEmpty())
+        lines.push_back(std::move(current));
+
+    // Poppler sometimes splits one visual line (a change of font, a superscript); join fragments that sit on the same
+    // band right next to each other.
+    std::vector<Line> merged;
+    for (Line &l : lines) {
+        finishLine(l);
+        bool joined = false;
+        for (int k = int(merged.size()) - 1; k >= 0 && k >= int(merged.size()) - 3; --k) {
+            Line &m = merged[size_t(k)];
+            const double h = std::min(m.height, l.height);
+            if (verticalOverlap(m.box, l.box) >= 0.6 * h &&
+                horizontalGap(m.box, l.box) <= 1.2 * std::max(m.height, l.height) &&
+                horizontalGap(m.box, l.box) > -0.5 * h) {
+                m.words.append(l.words);
+                finishLine(m);
+                joined = true;
+                break;
+            }
+        }
+        if (!joined)
+            merged.push_back(std::move(l));
+    }
+    return merged;
+}
+
+const QRegularExpression &listMarker() {
+    static const QRegularExpression re(
+        QStringLiteral(R"(^(?:[\x{2022}\x{2023}\x{25E6}\x{2043}\x{2219}\x{25AA}\x{25CF}\x{25A0}\x{2013}\x{2014}*\-]\s|)"
+                       R"(\(?\d{1,3}[.)]\s|\(?[a-zA-Z][.)]\s|\([ivxIVX]{1,4}\)\s|[\x{2022}\x{25CF}\x{25AA}]))"));
+    return re;
+}
+
+bool endsSentence(const QString &t) {
+    const QString s = t.trimmed();
+    if (s.isEmpty())
+        return false;
+    const QChar c = s.back();
+    return c == QLatin1Char('.') || c == QLatin1Char(':') || c == QLatin1Char('!') || c == QLatin1Char('?') ||
+           c == QChar(0x3002) || c == QChar(0xFF01) || c == QChar(0xFF1F) || c == QChar(0x06D4);
+}
+
+struct Block {
+    std::vector<int> lines; // indices into the page's lines
+    QRectF box;
+    double height = 0; // median line height
+    bool listItem = false;
+    double lineGap = -1; // gap between its first two lines, once it has two
+};
+
+bool continues(const Block &b, const std::vector<Line> &lines, const Line &line) {
+    const Line &last = lines[size_t(b.lines.back())];
+    const double h = std::max(last.height, line.height);
+    const double gap = line.box.top() - last.box.bottom();
+    if (gap < -0.5 * h)
+        return false;
+    // Font size: headings, body and footnotes are different blocks.
+    const double ratio = std::max(last.height, line.height) / std::max(0.1, std::min(last.height, line.height));
+    if (ratio > 1.25)
+        return false;
+    if (b.lineGap >= 0) {
+        if (gap > b.lineGap + 0.35 * h)
+            return false;
+    } else if (gap > 0.55 * h) {
+        return false;
+    }
+    if (listMarker().match(line.text).hasMatch())
+        return false;
+    const double left = line.rtl ? -line.box.right() : line.box.left();
+    const double blockLeft = line.rtl ? -b.box.right() : b.box.left();
+    const double lastCenter = last.box.center().x();
+    const bool centered =
+        std::abs(line.box.center().x() - lastCenter) < 0.6 * h && std::abs(line.box.left() - last.box.left()) > 0.6 * h;
+    // An indented line starts a new paragraph, unless the block is a list item (hanging indent) or centred text.
+    if (left > blockLeft + 0.8 * h && !b.listItem && !centered)
+        return false;
+    // A short line ending a sentence closes its paragraph.
+    if (b.lines.size() >= 2 && endsSentence(last.text)) {
+        const double lastEnd = last.rtl ? -last.box.left() : last.box.right();
+        const double blockEnd = last.rtl ? -b.box.left() : b.box.right();
+        if (lastEnd < blockEnd - 2.5 * h && !centered)
+            return false;
+    }
+    return true;
+}
+
+std::vector<Block> buildBlocks(const std::vector<Line> &lines) {
+    std::vector<int> order(lines.size());
+    for (size_t i = 0; i < lines.size(); ++i)
+        order[i] = int(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        const QRectF &ra = lines[size_t(a)].box, &rb = lines[size_t(b)].box;
+        if (std::abs(ra.top() - rb.top()) > 0.2 * std::min(ra.height(), rb.height()))
+            return ra.top() < rb.top();
+        return ra.left() < rb.left();
+    });
+    std::vector<Block> blocks;
+    for (int li : order) {
+        const Line &line = lines[size_t(li)];
+        // The nearest block above that shares columns with this line.
+        int best = -1;
+        double bestGap = 1e9;
+        for (size_t bi = 0; bi < blocks.size(); ++bi) {
+            const Line &last = lines[size_t(blocks[bi].lines.back())];
+            const double overlap = horizontalOverlap(last.box, line.box);
+            const double narrow = std::min(last.box.width(), line.box.width());
+            if (overlap < 0.3 * narrow && overlap < 2.0 * line.height)
+                continue;
+            const double gap = line.box.top() - last.box.bottom();
+            if (line.box.center().y() <= last.box.center().y())
+                continue;
+            if (gap < bestGap) {
+                bestGap = gap;
+                best = int(bi);
+            }
+        }
+        if (best >= 0 && continues(blocks[size_t(best)], lines, line)) {
+            Block &b = blocks[size_t(best)];
+            if (b.lines.size() == 1)
+                b.lineGap = std::max(0.0, bestGap);
+            b.lines.push_back(li);
+            b.box = b.box.united(line.box);
+            continue;
+        }
+        Block b;
+        b.lines.push_back(li);
+        b.box = line.box;
+        b.listItem = listMarker().match(line.text).hasMatch();
+        blocks.push_back(std::move(b));
+    }
+    for (Block &b : blocks) {
+        std::vector<double> heights;
+        for (int li : b.lines)
+            heights.push_back(lines[size_t(li)].height);
+        b.height = median(heights);
+    }
+    return blocks;
+}
+
+/// Reading order after Breuel (2003): a before b when they share columns and a is higher, or when a lies wholly
+/// before b in the writing direction and nothing between them vertically spans both. Ties go to the higher, then
+/// the earlier-in-line block. Running headers and footers (one line in the top or bottom margin band) go first/last.
+std::vector<int> readingOrder(const std::vector<Block> &blocks, const PageInfo &page, bool rtlPage) {
+    const int n = int(blocks.size());
+    std::vector<int> header, body, footer;
+    const double pageH = page.size.height() > 0 ? page.size.height() : 792;
+    for (int i = 0; i < n; ++i) {
+        const Block &b = blocks[size_t(i)];
+        if (b.lines.size() <= 2 && b.box.bottom() < 0.07 * pageH && n > 3)
+            header.push_back(i);
+        else if (b.lines.size() <= 2 && b.box.top() > 0.93 * pageH && n > 3)
+            footer.push_back(i);
+        else
+            body.push_back(i);
+    }
+    auto before = [&](const QRectF &a, const QRectF &b) {
+        return rtlPage ? a.left() >= b.right() - 0.5 : a.right() <= b.left() + 0.5;
+    };
+    const int m = int(body.size());
+    std::vector<std::vector<int>> next(static_cast<size_t>(m));
+    std::vector<int> indegree(size_t(m), 0);
+    const bool exhaustive = m <= 400; // the "nothing between" test is cubic; hostile pages fall back to rule 1 + y
+    for (int i = 0; i < m; ++i) {
+        const QRectF &a = blocks[size_t(body[size_t(i)])].box;
+        for (int j = 0; j < m; ++j) {
+            if (i == j)
+                continue;
+            const QRectF &b = blocks[size_t(body[size_t(j)])].box;
+            bool edge = false;
+            if (horizontalOverlap(a, b) > 0) {
+                edge = a.center().y() < b.center().y() || (a.center().y() == b.center().y() && i < j);
+            } else if (before(a, b) && a.top() < b.bottom()) {
+                edge = true;
+                if (exhaustive) {
+                    const double lo = std::min(a.center().y(), b.center().y());
+                    const double hi = std::max(a.center().y(), b.center().y());
+                    for (int k = 0; k < m && edge; ++k) {
+                        if (k == i || k == j)
+                            continue;
+                        const QRectF &c = blocks[size_t(body[size_t(k)])].box;
+                        if (c.center().y() > lo && c.center().y() < hi && horizontalOverlap(c, a) > 0 &&
+                            horizontalOverlap(c, b) > 0)
+                            edge = false;
+                    }
+                } else {
+                    edge = a.top() <= b.top();
+                }
+            }
+            if (edge) {
+                next[size_t(i)].push_back(j);
+                ++indegree[size_t(j)];
+            }
+        }
+    }
+    auto key = [&](int i) {
+        const QRectF &r = blocks[size_t(body[size_t(i)])].box;
+        return std::make_pair(r.top(), rtlPage ? -r.right() : r.left());
+    };
+    auto byPosition = [&](std::vector<int> v) {
+        std::sort(v.begin(), v.end(), [&](int a, int b) {
+            const QRectF &ra = blocks[size_t(a)].box, &rb = blocks[size_t(b)].box;
+            if (std::abs(ra.top() - rb.top()) > 2)
+                return ra.top() < rb.top();
+            return rtlPage ? ra.right() > rb.right() : ra.left() < rb.left();
+        });
+        return v;
+    };
+    std::vector<int> result = byPosition(header);
+    std::vector<bool> done(size_t(m), false);
+    std::vector<int> ready;
+    for (int i = 0; i < m; ++i)
+        if (indegree[size_t(i)] == 0)
+            ready.push_back(i);
+    std::vector<int> recent; // the body blocks emitted so far
+    for (int emitted = 0; emitted < m; ++emitted) {
+        if (ready.empty()) {
+            // A cycle (overlapping blocks): release the highest remaining block.
+            int pick = -1;
+            for (int i = 0; i < m; ++i)
+                if (!done[size_t(i)] && (pick < 0 || key(i) < key(pick)))
+                    pick = i;
+            ready.push_back(pick);
+        }
+        // Prefer to go on down the column just read (the latest block first, then the two before it); otherwise take
+        // the highest, then first-in-line, ready block.
+        size_t choice = 0;
+        int bestRank = 4; // 1..3: continues the k-th latest block; 4: no continuation
+        for (size_t r = 0; r < ready.size(); ++r) {
+            const QRectF &rb = blocks[size_t(body[size_t(ready[r])])].box;
+            int rank = 4;
+            for (size_t k = 1; k <= 3 && k <= recent.size(); ++k) {
+                const QRectF &lb = blocks[size_t(body[size_t(recent[recent.size() - k])])].box;
+                if (horizontalOverlap(lb, rb) > 0 && rb.top() >= lb.center().y()) {
+                    rank = int(k);
+                    break;
+                }
+            }
+            if (rank < bestRank || (rank == bestRank && key(ready[r]) < key(ready[choice]))) {
+                choice = r;
+                bestRank = rank;
+            }
+        }
+        const int i = ready[choice];
+        ready.erase(ready.begin() + long(choice));
+        done[size_t(i)] = true;
+        recent.push_back(i);
+        result.push_back(body[size_t(i)]);
+        for (int j : next[size_t(i)])
+            if (--indegree[size_t(j)] == 0 && !done[size_t(j)])
+                ready.push_back(j);
+    }
+    for (int f : byPosition(footer))
+        result.push_back(f);
+    return result;
+}
+
+bool isHyphen(QChar c) {
+    return c == QLatin1Char('-') || c == QChar(0x00AD) || c == QChar(0x2010);
+}
+
+QString joinLines(const std::vector<const Line *> &lines) {
+    QString text;
+    for (const Line *line : lines) {
+        const QString t = line->text.trimmed();
+        if (t.isEmpty())
+            continue;
+        if (!text.isEmpty()) {
+            const QChar last = text.back();
+            const QChar first = t.front();
+            if (isHyphen(last) && text.size() >= 2 && text[text.size() - 2].isLetter() && first.isLower()) {
+                text.chop(1); // a word broken across lines: join it
+            } else if (last == QChar(0x00AD)) {
+                text.chop(1);
+            } else if (!(isCjk(last) && isCjk(first))) {
+                text += QLatin1Char(' ');
+            }
+        }
+        text += t;
+    }
+    return text;
+}
+
+} // namespace
+
+QList<Segment> LayoutGrouper::group(const QList<Word> &words, const PageInfo &page) {
+    const std::vector<Line> lines = buildLines(words);
+    if (lines.empty())
+        return {};
+    const std::vector<Block> blocks = buildBlocks(lines);
+    int rtlLines = 0;
+    for (const Line &l : lines)
+        rtlLines += l.rtl;
+    const bool rtlPage = rtlLines * 2 > int(lines.size());
+    QList<Segment> segments;
+    int index = 0;
+    for (int bi : readingOrder(blocks, page, rtlPage)) {
+        const Block &b = blocks[size_t(bi)];
+        std::vector<const Line *> blockLines;
+        for (int li : b.lines)
+            blockLines.push_back(&lines[size_t(li)]);
+        Segment s;
+        s.text = joinLines(blockLines);
+        if (s.text.isEmpty())
+            continue;
+        s.id = QStringLiteral("p%1-b%2").arg(page.page).arg(++index);
+        s.page = page.page;
+        s.box = b.box;
+        s.fontSize = b.height / kBoxHeightPerPoint;
+        int rtl = 0;
+        for (const Line *l : blockLines) {
+            s.lineBoxes.append(l->box);
+            rtl += l->rtl;
+        }
+        s.rightToLeft = rtl * 2 > int(blockLines.size());
+        s.kind = classifyText(s.text);
+        segments.append(std::move(s));
+    }
+    return segments;
+}
+
+SegmentKind classifyText(const QString &raw) {
+    const QString text = raw.trimmed();
+    static const QRegularExpression url(
+        QStringLiteral(R"(^(?:(?:https?|ftp)://|www\.|mailto:)\S+$|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$)"),
+        QRegularExpression::CaseInsensitiveOption);
+    if (url.match(text).hasMatch())
+        return SegmentKind::Url;
+    static const QRegularExpression reference(QStringLiteral(R"(^\[[\p{L}\p{N}+ .,-]{1,20}\]\s+\S)"));
+    if (reference.match(text).hasMatch())
+        return SegmentKind::Reference;
+
+    int letters = 0, digits = 0, math = 0, codeSyms = 0, nonSpace = 0, wordLike = 0;
+    for (QChar c : text) {
+        if (c.isSpace())
+            continue;
+        ++nonSpace;
+        if (c.isLetter())
+            ++letters;
+        else if (c.isDigit())
+            ++digits;
+        if (c.category() == QChar::Symbol_Math || (c.unicode() >= 0x0391 && c.unicode() <= 0x03C9) ||
+            (c.unicode() >= 0x2200 && c.unicode() <= 0x22FF))
+            ++math;
+        if (QStringLiteral("{}[]();=<>_\\/#$@`|&^~*").contains(c))
+            ++codeSyms;
+    }
+    if (nonSpace == 0 || letters == 0)
+        return SegmentKind::Number;
+    static const QRegularExpression wordRe(QStringLiteral(R"((?<![\w\\])[\p{L}]{3,}(?![\w(]))"));
+    auto it = wordRe.globalMatch(text);
+    while (it.hasNext()) {
+        it.next();
+        ++wordLike;
+    }
+    bool cjk = false;
+    for (QChar c : text)
+        if (isCjk(c)) {
+            cjk = true;
+            break;
+        }
+    if (cjk)
+        return SegmentKind::Prose;
+    // Numbers with a unit or a label ("12.5 kg", "Fig. 3") are not worth a request.
+    if (letters <= 3 && digits > 0 && wordLike == 0)
+        return SegmentKind::Number;
+    if (wordLike == 0)
+        return letters + digits <= 3 ? SegmentKind::Number : (math > 0 ? SegmentKind::Formula : SegmentKind::Code);
+    if (math * 5 >= nonSpace || (math >= 2 && wordLike <= 2))
+        return SegmentKind::Formula;
+    const double symbolRatio = double(codeSyms) / nonSpace;
+    if (symbolRatio > 0.12 && wordLike * 4 < nonSpace / 3)
+        return SegmentKind::Code;
+    return SegmentKind::Prose;
+}
+
+} // namespace overtext
