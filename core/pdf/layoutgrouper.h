@@ -17,6 +17,10 @@ public:
     static QList<Segment> group(const QList<Word> &words, const PageInfo &page);
 };
 
+/// Replaces compatibility glyph forms (Kangxi radicals, Latin ligatures, Arabic presentation forms) by the plain
+/// characters they stand for. Reentrant.
+QString normalizeGlyphForms(const QString &text);
+
 /// Decides whether a block is worth translating. Reentrant.
 SegmentKind classifyText(const QString &text);
 

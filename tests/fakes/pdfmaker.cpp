@@ -1,0 +1,94 @@
+#include "fakes/pdfmaker.h"
+
+#include <QFontMetricsF>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+
+namespace testsupport {
+
+namespace {
+QFont makeFont(const QString &family, double size) {
+    QFont f(family.isEmpty() ? PdfMaker::latinFamily() : family);
+    f.setPointSizeF(size);
+    return f;
+}
+} // namespace
+
+PdfMaker::PdfMaker(QSizeF pageSize)
+    : m_pageSize(pageSize) {}
+
+void PdfMaker::newPage() {
+    m_ops.append(Op{Op::Page, {}, {}, 0, {}, 0, {}});
+}
+
+void PdfMaker::line(double x, double baseline, const QString &text, double size, const QString &family, int rotation) {
+    m_ops.append(Op{Op::Text, QPointF(x, baseline), text, size, family, rotation, {}});
+}
+
+QStringList wrapText(const QString &text, const QFont &font, double width) {
+    const QFontMetricsF fm(font);
+    QStringList lines;
+    QString current;
+    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const QString candidate = current.isEmpty() ? word : current + QLatin1Char(' ') + word;
+        if (!current.isEmpty() && fm.horizontalAdvance(candidate) > width) {
+            lines.append(current);
+            current = word;
+        } else {
+            current = candidate;
+        }
+    }
+    if (!current.isEmpty())
+        lines.append(current);
+    return lines;
+}
+
+double PdfMaker::paragraph(double x, double y, double width, const QString &text, double size, double leading,
+                           double firstIndent, const QString &family, bool rtl) {
+    const QFont font = makeFont(family, size);
+    const QFontMetricsF fm(font);
+    const QStringList lines = wrapText(text, font, width - firstIndent);
+    for (int i = 0; i < lines.size(); ++i) {
+        const double indent = i == 0 ? firstIndent : 0;
+        const double lx = rtl ? x + width - fm.horizontalAdvance(lines[i]) - indent : x + indent;
+        line(lx, y, lines[i], size, family);
+        y += size * leading;
+    }
+    return y;
+}
+
+void PdfMaker::box(const QRectF &rect) {
+    m_ops.append(Op{Op::Box, {}, {}, 0, {}, 0, rect});
+}
+
+bool PdfMaker::save(const QString &path) const {
+    QPdfWriter writer(path);
+    writer.setResolution(72);
+    writer.setPageSize(QPageSize(m_pageSize, QPageSize::Point));
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+    QPainter painter;
+    if (!painter.begin(&writer))
+        return false;
+    for (const Op &op : m_ops) {
+        switch (op.kind) {
+        case Op::Page:
+            writer.newPage();
+            break;
+        case Op::Box:
+            painter.fillRect(op.rect, Qt::darkGray);
+            break;
+        case Op::Text:
+            painter.save();
+            painter.setFont(makeFont(op.family, op.size));
+            painter.translate(op.pos);
+            painter.rotate(op.rotation);
+            painter.drawText(QPointF(0, 0), op.text);
+            painter.restore();
+            break;
+        }
+    }
+    return painter.end();
+}
+
+} // namespace testsupport

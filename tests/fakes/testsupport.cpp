@@ -1,3 +1,0 @@
-// Shared test helpers live in this folder (fake servers, PDF generators).
-namespace testsupport {
-}
