@@ -39,10 +39,10 @@ QStringList readBack(const QString &path, int page = 1, QList<Segment> *segments
     auto doc = PdfDocument::open(path);
     if (!doc)
         return {QStringLiteral("ERROR: ") + doc.error().message};
-    auto words = (*doc)->words(page);
-    if (!words)
-        return {QStringLiteral("ERROR: ") + words.error().message};
-    const QList<Segment> segments = LayoutGrouper::group(*words, (*doc)->pageInfo(page));
+    auto result = (*doc)->segments(page);
+    if (!result)
+        return {QStringLiteral("ERROR: ") + result.error().message};
+    const QList<Segment> segments = *result;
     if (segmentsOut)
         *segmentsOut = segments;
     QStringList texts;
@@ -163,6 +163,18 @@ private Q_SLOTS:
             return QProcess::execute(QStringLiteral("qpdf"), {QStringLiteral("--rotate=+90"), tmp, path}) == 0;
         }) << QStringList{kTitle, kP1};
 
+        QTest::newRow("text turned sideways on an upright page") << Builder([](const QString &path) {
+            PdfMaker pdf;
+            // Reads bottom to top, as on a landscape table printed on a portrait page.
+            pdf.line(90, 700, kTitle, 18, QString(), -90);
+            double x = 130;
+            for (const QString &l : testsupport::wrapText(kP1, QFont(PdfMaker::latinFamily(), 10), 500)) {
+                pdf.line(x, 700, l, 10, QString(), -90);
+                x += 12.5;
+            }
+            return pdf.save(path);
+        }) << QStringList{kTitle, kP1};
+
         const QString zh1 = QStringLiteral(
             "这是第一个段落，它用中文写成，用来检查中文字符之间不会插入空格，并且多行文字会被正确地连接在一起。");
         const QString zh2 = QStringLiteral("第二个段落在一个空行之后开始。");
@@ -234,6 +246,33 @@ private Q_SLOTS:
         QVERIFY2(std::abs(segments[1].fontSize - 10) < 1.5, qPrintable(QString::number(segments[1].fontSize)));
         const double ratio = segments[0].fontSize / segments[1].fontSize;
         QVERIFY2(std::abs(ratio - 1.8) < 0.2, qPrintable(QString::number(ratio)));
+    }
+
+    void sidewaysTextKeepsItsRotation() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sideways.pdf"));
+        PdfMaker pdf;
+        pdf.line(100, 100, QStringLiteral("Upright words on this page."), 10);
+        pdf.line(300, 700, QStringLiteral("Sideways words reading upwards."), 10, QString(), -90);
+        pdf.line(500, 200, QStringLiteral("Sideways words reading downwards."), 10, QString(), 90);
+        QVERIFY(pdf.save(path));
+        QList<Segment> segments;
+        readBack(path, 1, &segments);
+        QCOMPARE(segments.size(), 3);
+        QCOMPARE(segments[0].text, QStringLiteral("Upright words on this page."));
+        QCOMPARE(segments[0].textRotation, 0);
+        for (const Segment &s : segments.mid(1)) {
+            QVERIFY(s.box.height() > s.box.width()); // displayed boxes, tall and thin
+            if (s.text.contains(QLatin1String("upwards"))) {
+                QCOMPARE(s.textRotation, 270);
+                QVERIFY(s.box.left() > 285 && s.box.right() < 305);
+            } else {
+                QCOMPARE(s.text, QStringLiteral("Sideways words reading downwards."));
+                QCOMPARE(s.textRotation, 90);
+                QVERIFY(s.box.left() > 495 && s.box.right() < 515); // glyphs rise towards +x
+            }
+        }
+        QCOMPARE(segments[2].id, QStringLiteral("p1-b3"));
     }
 
     void classification_data() {

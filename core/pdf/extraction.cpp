@@ -1,14 +1,11 @@
 #include "pdf/extraction.h"
 
-#include "pdf/layoutgrouper.h"
 #include "pdf/pagerange.h"
 #include "pdf/pdfdocument.h"
 #include "pdf/segmentjson.h"
 
 #include <QCoreApplication>
 #include <QCoroSignal>
-#include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QPointer>
@@ -17,13 +14,9 @@
 
 #include <sys/resource.h>
 
-#include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <iostream>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #ifndef OVERTEXT_BUILD_BIN_DIR
 #define OVERTEXT_BUILD_BIN_DIR ""
@@ -347,14 +340,14 @@ int runPdfWorker() {
         QJsonObject msg{{QStringLiteral("type"), QStringLiteral("page")}};
         const PageInfo info = doc.pageInfo(p);
         msg.insert(QStringLiteral("info"), pageInfoToJson(info));
-        auto words = doc.words(p);
-        if (!words) {
-            msg.insert(QStringLiteral("error"), errorToJson(words.error()));
+        auto segments = doc.segments(p);
+        if (!segments) {
+            msg.insert(QStringLiteral("error"), errorToJson(segments.error()));
         } else {
-            QJsonArray segments;
-            for (const Segment &s : LayoutGrouper::group(*words, info))
-                segments.append(segmentToJson(s, true));
-            msg.insert(QStringLiteral("segments"), segments);
+            QJsonArray array;
+            for (const Segment &s : *segments)
+                array.append(segmentToJson(s, true));
+            msg.insert(QStringLiteral("segments"), array);
         }
         writeLine(msg);
     }

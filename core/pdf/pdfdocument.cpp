@@ -1,9 +1,14 @@
 #include "pdf/pdfdocument.h"
 
+#include "pdf/layoutgrouper.h"
+
 #include <poppler-qt6.h>
 
 #include <QFile>
 #include <QFileInfo>
+
+#include <algorithm>
+#include <cmath>
 
 namespace overtext {
 
@@ -86,12 +91,16 @@ PageInfo PdfDocument::pageInfo(int page) const {
     return info;
 }
 
-Result<QList<Word>> PdfDocument::words(int page, const std::atomic_bool *abort) const {
+Result<QList<Word>> PdfDocument::words(int page, const std::atomic_bool *abort, int rotation) const {
     const std::unique_ptr<Poppler::Page> p(m_doc->page(page - 1));
     if (!p)
         return Error{Error::PdfDamaged, QStringLiteral("Page %1 cannot be read.").arg(page)};
     const QVariant closure = QVariant::fromValue(static_cast<const void *>(abort));
-    auto boxes = p->textList(Poppler::Page::Rotate0, shouldAbort, closure);
+    const Poppler::Page::Rotation rotate = rotation == 90    ? Poppler::Page::Rotate90
+                                           : rotation == 180 ? Poppler::Page::Rotate180
+                                           : rotation == 270 ? Poppler::Page::Rotate270
+                                                             : Poppler::Page::Rotate0;
+    auto boxes = p->textList(rotate, shouldAbort, closure);
     if (abort && abort->load())
         return cancelled();
     QList<Word> words;
@@ -102,11 +111,86 @@ Result<QList<Word>> PdfDocument::words(int page, const std::atomic_bool *abort) 
         w.box = box->boundingBox();
         w.spaceAfter = box->hasSpaceAfter();
         w.lineEnd = box->nextWord() == nullptr;
+        w.direction = -1;
+        if (w.text.size() >= 2) {
+            const QPointF d = box->charBoundingBox(int(w.text.size()) - 1).center() - box->charBoundingBox(0).center();
+            const bool rtl = std::any_of(w.text.begin(), w.text.end(), [](QChar c) {
+                return c.direction() == QChar::DirR || c.direction() == QChar::DirAL;
+            });
+            if (std::abs(d.x()) >= std::abs(d.y()))
+                w.direction = (d.x() >= 0) != rtl ? 0 : 2;
+            else
+                w.direction = d.y() > 0 ? 1 : 3;
+        }
         if (w.text.isEmpty() || !w.box.isValid())
             continue;
         words.append(std::move(w));
     }
     return words;
+}
+
+namespace {
+/// Maps a rectangle from a frame turned `rotation` degrees clockwise back to the displayed page of size `page`.
+QRectF fromFrame(const QRectF &r, int rotation, const QSizeF &page) {
+    auto map = [&](QPointF q) {
+        switch (rotation) {
+        case 90:
+            return QPointF(q.y(), page.height() - q.x());
+        case 180:
+            return QPointF(page.width() - q.x(), page.height() - q.y());
+        case 270:
+            return QPointF(page.width() - q.y(), q.x());
+        default:
+            return q;
+        }
+    };
+    return QRectF(map(r.topLeft()), map(r.bottomRight())).normalized();
+}
+} // namespace
+
+Result<QList<Segment>> PdfDocument::segments(int page, const std::atomic_bool *abort) const {
+    const PageInfo info = pageInfo(page);
+    auto base = words(page, abort);
+    if (!base)
+        return base.error();
+    // Count glyphs per direction; single glyphs go with the dominant one.
+    int chars[4] = {0, 0, 0, 0};
+    for (const Word &w : *base)
+        if (w.direction >= 0)
+            chars[w.direction] += int(w.text.size());
+    // Upright text comes first unless the page is mostly turned (a landscape table on a portrait page).
+    chars[0] *= 2;
+    const int dominant = int(std::max_element(chars, chars + 4) - chars);
+    QList<int> order{dominant};
+    for (int d = 0; d < 4; ++d)
+        if (d != dominant && chars[d] >= 3)
+            order.append(d);
+    static constexpr int kFrameFor[4] = {0, 270, 180, 90}; // the frame in which direction d reads upright
+    static constexpr int kTextRotation[4] = {0, 90, 180, 270};
+    QList<Segment> all;
+    for (int d : order) {
+        const int frame = kFrameFor[d];
+        Result<QList<Word>> framed = frame == 0 ? base : words(page, abort, frame);
+        if (!framed)
+            return framed.error();
+        QList<Word> upright;
+        for (const Word &w : *framed)
+            if (w.direction == 0 || (w.direction < 0 && d == dominant))
+                upright.append(w);
+        PageInfo frameInfo = info;
+        if (frame == 90 || frame == 270)
+            frameInfo.size.transpose();
+        for (Segment s : LayoutGrouper::group(upright, frameInfo)) {
+            s.box = fromFrame(s.box, frame, info.size);
+            for (QRectF &l : s.lineBoxes)
+                l = fromFrame(l, frame, info.size);
+            s.textRotation = kTextRotation[d];
+            all.append(std::move(s));
+        }
+    }
+    for (int i = 0; i < all.size(); ++i)
+        all[i].id = QStringLiteral("p%1-b%2").arg(page).arg(i + 1);
+    return all;
 }
 
 Result<QImage> PdfDocument::render(int page, double dpi, const std::atomic_bool *abort) const {

@@ -38,8 +38,13 @@ public:
     PageInfo pageInfo(int page) const;
     QString title() const;
 
-    /// Poppler's words on a page (1-based), in points, top-left origin, in the displayed orientation.
-    Result<QList<Word>> words(int page, const std::atomic_bool *abort = nullptr) const;
+    /// Poppler's words on a page (1-based), in points, top-left origin, in the displayed orientation turned further
+    /// clockwise by `rotation` degrees (0, 90, 180, 270): a frame in which sideways text reads upright.
+    Result<QList<Word>> words(int page, const std::atomic_bool *abort = nullptr, int rotation = 0) const;
+
+    /// The page's segments in reading order: words of every text direction grouped in the frame where they read
+    /// upright, boxes mapped back to the displayed page.
+    Result<QList<Segment>> segments(int page, const std::atomic_bool *abort = nullptr) const;
 
     /// Renders a page (1-based) at the given resolution, in the displayed orientation.
     Result<QImage> render(int page, double dpi, const std::atomic_bool *abort = nullptr) const;

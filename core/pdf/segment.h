@@ -14,6 +14,9 @@ struct Word {
     QRectF box;
     bool spaceAfter = true; ///< Poppler saw a space after this word (false inside CJK runs and before punctuation)
     bool lineEnd = false;   ///< Poppler's own line ended after this word (a hint, not a rule)
+    /// Which way the text runs, from the first to the last glyph: 0 left to right (or an upright right-to-left
+    /// word), 1 downwards, 2 upside down, 3 upwards; -1 when a single glyph cannot tell.
+    int direction = 0;
 };
 
 /// What a segment holds; only Prose is sent for translation.
@@ -32,6 +35,7 @@ struct Segment {
     bool bold = false;   ///< unknown through Poppler's Qt binding: always false for now
     bool italic = false; ///< idem
     bool rightToLeft = false;
+    int textRotation = 0; ///< degrees clockwise the text's baseline is turned on the displayed page: 0, 90, 180, 270
     SegmentKind kind = SegmentKind::Prose;
     QList<QRectF> lineBoxes; ///< one box per line, for covering the original text precisely
 };

@@ -35,6 +35,8 @@ QJsonObject segmentToJson(const Segment &s, bool full) {
         for (const QRectF &r : s.lineBoxes)
             lines.append(rectToJson(r));
         o.insert(QStringLiteral("lines"), lines);
+        if (s.textRotation)
+            o.insert(QStringLiteral("rotation"), s.textRotation);
         if (s.rightToLeft)
             o.insert(QStringLiteral("rtl"), true);
         if (s.bold)
@@ -54,6 +56,7 @@ Segment segmentFromJson(const QJsonObject &o) {
     s.fontSize = o.value(QStringLiteral("fontSize")).toDouble();
     s.kind = segmentKindFromName(o.value(QStringLiteral("kind")).toString());
     s.rightToLeft = o.value(QStringLiteral("rtl")).toBool();
+    s.textRotation = o.value(QStringLiteral("rotation")).toInt();
     s.bold = o.value(QStringLiteral("bold")).toBool();
     s.italic = o.value(QStringLiteral("italic")).toBool();
     for (const QJsonValue &v : o.value(QStringLiteral("lines")).toArray())
