@@ -29,6 +29,9 @@ QCoro::Task<int> extractCommand(QString file, QByteArray password, QString pages
     std::fflush(stdout);
     for (const QString &e : result->pageErrors())
         QTextStream(stderr) << "overtext-cli: warning: " << e << '\n';
+    if (array.isEmpty() && result->pageErrors().isEmpty())
+        QTextStream(stderr) << "overtext-cli: warning: no text found in " << file
+                            << "; it may be a scan (Overtext reads text, it does not do OCR)\n";
     co_return 0;
 }
 

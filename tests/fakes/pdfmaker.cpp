@@ -1,6 +1,7 @@
 #include "fakes/pdfmaker.h"
 
 #include <QFontMetricsF>
+#include <QImage>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
@@ -12,6 +13,18 @@ QFont makeFont(const QString &family, double size) {
     QFont f(family.isEmpty() ? PdfMaker::latinFamily() : family);
     f.setPointSizeF(size);
     return f;
+}
+
+/// Metrics at 72 dpi, the resolution PdfMaker paints at (the default would be the screen's).
+const QPaintDevice *pointDevice()
+{
+    static QImage image = [] {
+        QImage i(1, 1, QImage::Format_RGB32);
+        i.setDotsPerMeterX(2835);
+        i.setDotsPerMeterY(2835);
+        return i;
+    }();
+    return &image;
 }
 } // namespace
 
@@ -27,7 +40,7 @@ void PdfMaker::line(double x, double baseline, const QString &text, double size,
 }
 
 QStringList wrapText(const QString &text, const QFont &font, double width) {
-    const QFontMetricsF fm(font);
+    const QFontMetricsF fm(font, pointDevice());
     QStringList lines;
     QString current;
     for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
@@ -47,7 +60,7 @@ QStringList wrapText(const QString &text, const QFont &font, double width) {
 double PdfMaker::paragraph(double x, double y, double width, const QString &text, double size, double leading,
                            double firstIndent, const QString &family, bool rtl) {
     const QFont font = makeFont(family, size);
-    const QFontMetricsF fm(font);
+    const QFontMetricsF fm(font, pointDevice());
     const QStringList lines = wrapText(text, font, width - firstIndent);
     for (int i = 0; i < lines.size(); ++i) {
         const double indent = i == 0 ? firstIndent : 0;
