@@ -163,8 +163,49 @@ struct Block {
     double lineGap = -1; // gap between its first two lines, once it has two
 };
 
-bool continues(const Block &b, const std::vector<Line> &lines, const Line &line) {
+/// What the whole page says about its body text: the usual gap between consecutive lines of a paragraph.
+struct PageStats {
+    double lineGap = -1; ///< as a fraction of the line height; -1 when the page has too few lines to tell
+};
+
+PageStats pageStats(const std::vector<Line> &lines) {
+    std::vector<double> gaps;
+    for (size_t i = 0; i < lines.size() && gaps.size() < 400; ++i) {
+        const Line &a = lines[i];
+        double best = 1e9;
+        for (size_t j = 0; j < lines.size(); ++j) {
+            const Line &b = lines[j];
+            if (i == j || b.box.center().y() <= a.box.center().y() || horizontalOverlap(a.box, b.box) <= 0)
+                continue;
+            if (std::max(a.height, b.height) > 1.15 * std::min(a.height, b.height))
+                continue;
+            best = std::min(best, b.box.top() - a.box.bottom());
+        }
+        if (best > -0.5 * a.height && best < 1.5 * a.height)
+            gaps.push_back(best / a.height);
+    }
+    PageStats stats;
+    if (gaps.size() >= 4)
+        stats.lineGap = median(gaps);
+    return stats;
+}
+
+/// The right edge of the column a line sits in: the furthest right edge among lines that start near it.
+double columnEnd(const std::vector<Line> &lines, const Line &line) {
+    double end = line.rtl ? -line.box.left() : line.box.right();
+    const double start = line.rtl ? -line.box.right() : line.box.left();
+    for (const Line &other : lines) {
+        const double otherStart = other.rtl ? -other.box.right() : other.box.left();
+        if (std::abs(otherStart - start) < 3 * line.height && horizontalOverlap(other.box, line.box) > 0 &&
+            std::abs(other.height - line.height) < 0.2 * line.height)
+            end = std::max(end, other.rtl ? -other.box.left() : other.box.right());
+    }
+    return end;
+}
+
+bool continues(const Block &b, const std::vector<Line> &lines, const PageStats &stats, const Line &line) {
     const Line &last = lines[size_t(b.lines.back())];
+    const Line &first = lines[size_t(b.lines.front())];
     const double h = std::max(last.height, line.height);
     const double gap = line.box.top() - last.box.bottom();
     if (gap < -0.5 * h)
@@ -173,10 +214,11 @@ bool continues(const Block &b, const std::vector<Line> &lines, const Line &line)
     const double ratio = std::max(last.height, line.height) / std::max(0.1, std::min(last.height, line.height));
     if (ratio > 1.25)
         return false;
+    // A gap wider than the paragraph's own (or, for its first line, the page's usual) line gap.
     if (b.lineGap >= 0) {
         if (gap > b.lineGap + 0.35 * h)
             return false;
-    } else if (gap > 0.55 * h) {
+    } else if (gap > (stats.lineGap >= 0 ? std::min(0.55, stats.lineGap + 0.3) : 0.55) * h) {
         return false;
     }
     if (listMarker().match(line.text).hasMatch())
@@ -192,11 +234,15 @@ bool continues(const Block &b, const std::vector<Line> &lines, const Line &line)
     // An indented line starts a new paragraph, unless the block is a list item (hanging indent) or centred text.
     if (left > blockLeft + 0.8 * h && !b.listItem && !centered)
         return false;
+    // A list item's own lines hang right of its marker: a line back at the marker's edge is something new.
+    const double firstLeft = first.rtl ? -first.box.right() : first.box.left();
+    if (b.listItem && b.lines.size() >= 2 && left < firstLeft + 0.3 * h)
+        return false;
     // A short line ending a sentence closes its paragraph.
-    if (b.lines.size() >= 2 && endsSentence(last.text)) {
+    if (endsSentence(last.text) && !centered) {
         const double lastEnd = last.rtl ? -last.box.left() : last.box.right();
-        const double blockEnd = last.rtl ? -b.box.left() : b.box.right();
-        if (lastEnd < blockEnd - 2.5 * h && !centered)
+        const double end = b.lines.size() >= 2 ? (last.rtl ? -b.box.left() : b.box.right()) : columnEnd(lines, last);
+        if (lastEnd < end - 2.5 * h)
             return false;
     }
     return true;
@@ -212,6 +258,7 @@ std::vector<Block> buildBlocks(const std::vector<Line> &lines) {
             return ra.top() < rb.top();
         return ra.left() < rb.left();
     });
+    const PageStats stats = pageStats(lines);
     std::vector<Block> blocks;
     for (int li : order) {
         const Line &line = lines[size_t(li)];
@@ -232,7 +279,7 @@ std::vector<Block> buildBlocks(const std::vector<Line> &lines) {
                 best = int(bi);
             }
         }
-        if (best >= 0 && continues(blocks[size_t(best)], lines, line)) {
+        if (best >= 0 && continues(blocks[size_t(best)], lines, stats, line)) {
             Block &b = blocks[size_t(best)];
             if (b.lines.size() == 1)
                 b.lineGap = std::max(0.0, bestGap);
