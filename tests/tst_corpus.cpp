@@ -14,8 +14,7 @@
 class TestCorpus : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void extract_data()
-    {
+    void extract_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("category");
         QTest::addColumn<QString>("textChars");
@@ -34,8 +33,7 @@ private Q_SLOTS:
         }
     }
 
-    void extract()
-    {
+    void extract() {
         QFETCH(QString, file);
         QFETCH(QString, category);
         QFETCH(QString, textChars);
@@ -60,8 +58,7 @@ private Q_SLOTS:
             QCOMPARE(cli.exitCode(), 1);
             const QStringList lines = err.trimmed().split(QLatin1Char('\n'));
             QCOMPARE(lines.size(), 1);
-            QVERIFY2(lines[0].startsWith(QLatin1String("overtext-cli: ")) && lines[0].contains(file),
-                     qPrintable(err));
+            QVERIFY2(lines[0].startsWith(QLatin1String("overtext-cli: ")) && lines[0].contains(file), qPrintable(err));
             QVERIFY2(category == QLatin1String("hostile"), qPrintable(QStringLiteral("%1 failed: %2").arg(file, err)));
             QVERIFY2(textChars == QLatin1String("ERR"), qPrintable(err)); // only files nobody can open may fail
             return;
@@ -71,8 +68,8 @@ private Q_SLOTS:
         QVERIFY2(parseError.error == QJsonParseError::NoError, qPrintable(parseError.errorString()));
         QVERIFY(json.isArray());
         const QJsonArray segments = json.array();
-        const bool hasText = textChars != QLatin1String("ERR") && textChars != QLatin1String("TIMEOUT") &&
-                             textChars.toInt() >= 50;
+        const bool hasText =
+            textChars != QLatin1String("ERR") && textChars != QLatin1String("TIMEOUT") && textChars.toInt() >= 50;
         if (hasText && category != QLatin1String("hostile")) {
             QVERIFY2(!segments.isEmpty(), qPrintable(file));
             int chars = 0;

@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QPointer>
 #include <QProcess>
+#include <QThread>
 #include <QTimer>
 
 #include <sys/resource.h>
@@ -86,38 +87,75 @@ void writeLine(const QJsonObject &o) {
     std::fflush(stdout);
 }
 
-/// One run of the worker process over the pages still to read. Ends when the worker exits or is killed.
-class WorkerRun : public QObject {
+/// Reads one document with up to `maxLanes` worker processes that take pages from a shared queue, one page at a
+/// time, so each page has its own time limit and a page that kills its worker costs only that page.
+class ExtractionRun : public QObject {
     Q_OBJECT
 public:
-    WorkerRun(const ExtractionLimits &limits, CancelToken cancel)
+    ExtractionRun(const ExtractionLimits &limits, CancelToken cancel, QString worker, QJsonObject request, int maxLanes)
         : m_limits(limits)
-        , m_cancel(std::move(cancel)) {
-        m_pageTimer.setSingleShot(true);
-        connect(&m_pageTimer, &QTimer::timeout, this, [this] {
-            m_timedOut = true;
-            m_process.kill();
-        });
+        , m_cancel(std::move(cancel))
+        , m_worker(std::move(worker))
+        , m_request(std::move(request))
+        , m_maxLanes(std::max(1, maxLanes)) {
         m_cancelPoll.setInterval(50);
         connect(&m_cancelPoll, &QTimer::timeout, this, [this] {
-            if (m_cancel.isCancelled())
-                m_process.kill();
+            if (!m_cancel.isCancelled())
+                return;
+            m_fatal = Error{Error::Cancelled, QStringLiteral("Reading was cancelled.")};
+            for (auto &lane : m_lanes)
+                lane->process.kill();
         });
-        connect(&m_process, &QProcess::readyReadStandardOutput, this, &WorkerRun::readLines);
-        connect(&m_process, &QProcess::finished, this, [this] {
-            readLines();
-            finish();
+    }
+
+    void start() {
+        m_cancelPoll.start();
+        startLane();
+    }
+
+    std::optional<Error> m_fatal;
+    std::optional<QJsonObject> m_openInfo;
+    QList<ExtractedPage> m_pages;
+
+Q_SIGNALS:
+    void pageRead(const overtext::ExtractedPage &page);
+    void done();
+
+private:
+    struct Lane {
+        QProcess process;
+        QTimer timer;
+        int page = -1; ///< the page being read, -1 while opening or idle
+        bool opened = false;
+        bool timedOut = false;
+    };
+
+    void startLane() {
+        auto owned = std::make_unique<Lane>();
+        Lane *lane = owned.get();
+        m_lanes.push_back(std::move(owned));
+        ++m_running;
+        lane->timer.setSingleShot(true);
+        connect(&lane->timer, &QTimer::timeout, this, [lane] {
+            lane->timedOut = true;
+            lane->process.kill();
         });
-        connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
-            if (e == QProcess::FailedToStart) {
-                m_startError = m_process.errorString();
-                finish();
-            }
+        connect(&lane->process, &QProcess::readyReadStandardOutput, this, [this, lane] { readLines(lane); });
+        connect(&lane->process, &QProcess::finished, this, [this, lane] {
+            readLines(lane);
+            laneEnded(lane);
         });
-        // Poppler's chatter about damaged files is not for the user; drop it.
-        m_process.setStandardErrorFile(QProcess::nullDevice());
+        connect(&lane->process, &QProcess::errorOccurred, this, [this, lane](QProcess::ProcessError e) {
+            if (e != QProcess::FailedToStart)
+                return;
+            m_fatal = Error{Error::Internal,
+                            QStringLiteral("The PDF reader could not start: %1").arg(lane->process.errorString())};
+            laneEnded(lane);
+        });
+        // Poppler's chatter about damaged files is not for the user.
+        lane->process.setStandardErrorFile(QProcess::nullDevice());
         const qint64 memory = m_limits.memoryBytes;
-        m_process.setChildProcessModifier([memory] {
+        lane->process.setChildProcessModifier([memory] {
 #if !defined(__SANITIZE_ADDRESS__)
             if (memory > 0) {
                 struct rlimit rl {
@@ -127,38 +165,42 @@ public:
             }
 #endif
         });
+        lane->process.start(m_worker, {}, QIODevice::ReadWrite);
+        lane->process.write(QJsonDocument(m_request).toJson(QJsonDocument::Compact) + '\n');
+        lane->timer.start(m_limits.pageTimeoutMs); // opening counts as a page
     }
 
-    void start(const QString &worker, const QJsonObject &request) {
-        m_process.start(worker, {}, QIODevice::ReadWrite);
-        m_process.write(QJsonDocument(request).toJson(QJsonDocument::Compact) + '\n');
-        m_process.closeWriteChannel();
-        m_pageTimer.start(m_limits.pageTimeoutMs);
-        m_cancelPoll.start();
+    /// Gives the lane its next page, or lets its worker end when the queue is empty.
+    void feed(Lane *lane) {
+        if (m_queue.isEmpty() || m_fatal) {
+            lane->page = -1;
+            lane->timer.stop();
+            lane->process.closeWriteChannel();
+            return;
+        }
+        lane->page = m_queue.takeFirst();
+        lane->process.write(QByteArray::number(lane->page) + '\n');
+        lane->timer.start(m_limits.pageTimeoutMs);
     }
 
-    bool m_finished = false;
-    bool m_timedOut = false;
-    QString m_startError;
-    std::optional<Error> m_documentError;
-    std::optional<QJsonObject> m_openInfo;
-    QList<ExtractedPage> m_pages;
-    QProcess m_process;
-
-Q_SIGNALS:
-    void pageRead(const overtext::ExtractedPage &page);
-    void done();
-
-private:
-    void readLines() {
-        while (m_process.canReadLine()) {
-            const QJsonObject o = QJsonDocument::fromJson(m_process.readLine()).object();
+    void readLines(Lane *lane) {
+        while (lane->process.canReadLine()) {
+            const QJsonObject o = QJsonDocument::fromJson(lane->process.readLine()).object();
             const QString type = o.value(QStringLiteral("type")).toString();
             if (type == QLatin1String("open")) {
-                m_openInfo = o;
-                m_pageTimer.start(m_limits.pageTimeoutMs);
+                lane->opened = true;
+                if (!m_openInfo) {
+                    m_openInfo = o;
+                    for (const QJsonValue &v : o.value(QStringLiteral("pages")).toArray())
+                        m_queue.append(v.toInt());
+                    // More lanes only where there is enough work to share.
+                    const int lanes = std::min<qsizetype>(m_maxLanes, m_queue.size() / 8);
+                    for (int i = 1; i < lanes; ++i)
+                        startLane();
+                }
+                feed(lane);
             } else if (type == QLatin1String("error")) {
-                m_documentError = errorFromJson(o);
+                m_fatal = errorFromJson(o);
             } else if (type == QLatin1String("page")) {
                 ExtractedPage page;
                 page.info = pageInfoFromJson(o.value(QStringLiteral("info")).toObject());
@@ -167,24 +209,74 @@ private:
                 if (o.contains(QStringLiteral("error")))
                     page.error = errorFromJson(o.value(QStringLiteral("error")).toObject());
                 m_pages.append(page);
-                m_pageTimer.start(m_limits.pageTimeoutMs);
                 Q_EMIT pageRead(page);
+                feed(lane);
             }
         }
     }
-    void finish() {
-        if (m_finished)
+
+    void fail(int page, const Error &error) {
+        ExtractedPage failed;
+        failed.info.page = page;
+        failed.error = error;
+        m_pages.append(failed);
+        Q_EMIT pageRead(failed);
+    }
+
+    void laneEnded(Lane *lane) {
+        if (lane->process.property("ended").toBool())
             return;
-        m_finished = true;
-        m_pageTimer.stop();
-        m_cancelPoll.stop();
-        Q_EMIT done();
+        lane->process.setProperty("ended", true);
+        lane->timer.stop();
+        --m_running;
+        const bool brokeMidway = !m_fatal && (lane->page >= 0 || !lane->opened);
+        if (brokeMidway && m_openInfo) {
+            // The worker died on a page (or while reopening the file): that page is skipped, the rest goes on.
+            const int seconds = m_limits.pageTimeoutMs / 1000;
+            if (lane->page >= 0) {
+                const bool crashed = lane->process.exitStatus() != QProcess::NormalExit;
+                fail(lane->page,
+                     lane->timedOut ? Error{Error::Timeout,
+                                            QStringLiteral("Page %1 took longer than %2 s to read and was skipped.")
+                                                .arg(lane->page)
+                                                .arg(seconds)}
+                     : crashed ? Error{Error::PdfTooHeavy, QStringLiteral("Page %1 needs more memory than allowed or "
+                                                                          "broke the PDF reader, and was skipped.")
+                                                               .arg(lane->page)}
+                               : Error{Error::PdfTooHeavy,
+                                       QStringLiteral("Page %1 could not be read and was skipped.").arg(lane->page)});
+            }
+            if (++m_failures >= m_limits.maxFailedPages) {
+                for (int p : std::as_const(m_queue))
+                    fail(p,
+                         Error{Error::PdfTooHeavy,
+                               QStringLiteral("Page %1 was not read: too many pages of this document failed.").arg(p)});
+                m_queue.clear();
+            }
+            if (!m_queue.isEmpty())
+                startLane();
+        } else if (brokeMidway && !m_openInfo) {
+            const QString why = lane->timedOut
+                                    ? QStringLiteral("took longer than %1 s to open").arg(m_limits.pageTimeoutMs / 1000)
+                                    : QStringLiteral("made the PDF reader fail");
+            m_fatal = Error{Error::PdfTooHeavy, why};
+        }
+        if (m_running == 0) {
+            m_cancelPoll.stop();
+            Q_EMIT done();
+        }
     }
 
     ExtractionLimits m_limits;
     CancelToken m_cancel;
-    QTimer m_pageTimer;
+    QString m_worker;
+    QJsonObject m_request;
+    int m_maxLanes;
     QTimer m_cancelPoll;
+    std::vector<std::unique_ptr<Lane>> m_lanes;
+    QList<int> m_queue;
+    int m_running = 0;
+    int m_failures = 0;
 };
 
 } // namespace
@@ -208,95 +300,32 @@ QString PdfExtraction::workerPath() {
 QCoro::Task<Result<ExtractedDocument>> PdfExtraction::extract(QString path, QByteArray password, QString pageSpec,
                                                               CancelToken cancel) {
     QPointer<PdfExtraction> self(this);
-    ExtractedDocument doc;
-    doc.path = path;
+    const QString name = QFileInfo(path).fileName();
     const QString worker = workerPath();
     if (!QFileInfo(worker).isExecutable())
         co_return Error{Error::Internal,
                         QStringLiteral("The PDF reader %1 is missing; reinstall Overtext.").arg(worker)};
-
-    QList<int> remaining;
-    bool first = true;
-    int failures = 0;
-    while (first || !remaining.isEmpty()) {
-        QJsonObject request{{QStringLiteral("path"), QFileInfo(path).absoluteFilePath()},
-                            {QStringLiteral("password"), QString::fromUtf8(password)}};
-        if (first)
-            request.insert(QStringLiteral("pageSpec"), pageSpec);
-        else
-            request.insert(QStringLiteral("pages"), QJsonArray::fromVariantList([&] {
-                               QVariantList l;
-                               for (int p : remaining)
-                                   l.append(p);
-                               return l;
-                           }()));
-        WorkerRun run(m_limits, cancel);
-        QObject::connect(&run, &WorkerRun::pageRead, this, [this, &remaining](const ExtractedPage &page) {
-            remaining.removeOne(page.info.page);
-            Q_EMIT pageReady(page);
-        });
-        run.start(worker, request);
-        co_await qCoro(&run, &WorkerRun::done);
-        if (!self)
-            co_return Error{Error::Cancelled, QStringLiteral("Reading was cancelled.")};
-        if (cancel.isCancelled())
-            co_return Error{Error::Cancelled,
-                            QStringLiteral("Reading %1 was cancelled.").arg(QFileInfo(path).fileName())};
-        if (!run.m_startError.isEmpty())
-            co_return Error{Error::Internal,
-                            QStringLiteral("The PDF reader could not start: %1").arg(run.m_startError)};
-        if (run.m_documentError)
-            co_return *run.m_documentError;
-        if (first) {
-            if (!run.m_openInfo) {
-                const QString why =
-                    run.m_timedOut ? QStringLiteral("took longer than %1 s to open").arg(m_limits.pageTimeoutMs / 1000)
-                                   : QStringLiteral("made the PDF reader fail");
-                co_return Error{
-                    Error::PdfTooHeavy,
-                    QStringLiteral("%1 %2; it may be damaged or hostile.").arg(QFileInfo(path).fileName(), why)};
-            }
-            doc.pageCount = run.m_openInfo->value(QStringLiteral("pageCount")).toInt();
-            doc.title = run.m_openInfo->value(QStringLiteral("title")).toString();
-            for (const QJsonValue &v : run.m_openInfo->value(QStringLiteral("pages")).toArray())
-                remaining.append(v.toInt());
-            for (const ExtractedPage &p : run.m_pages)
-                remaining.removeOne(p.info.page);
-            first = false;
-        }
-        doc.pages.append(run.m_pages);
-        if (remaining.isEmpty())
-            break;
-        // The worker stopped before the end: the first page not delivered is the culprit.
-        const int bad = remaining.takeFirst();
-        ExtractedPage failed;
-        failed.info.page = bad;
-        const bool normalExit = run.m_process.exitStatus() == QProcess::NormalExit && !run.m_timedOut;
-        failed.error =
-            run.m_timedOut
-                ? Error{Error::Timeout, QStringLiteral("Page %1 took longer than %2 s to read and was skipped.")
-                                            .arg(bad)
-                                            .arg(m_limits.pageTimeoutMs / 1000)}
-                : Error{Error::PdfTooHeavy, normalExit
-                                                ? QStringLiteral("Page %1 could not be read and was skipped.").arg(bad)
-                                                : QStringLiteral("Page %1 needs more memory than allowed or broke the "
-                                                                 "PDF reader, and was skipped.")
-                                                      .arg(bad)};
-        doc.pages.append(failed);
-        Q_EMIT pageReady(failed);
-        if (++failures >= m_limits.maxFailedPages) {
-            for (int p : remaining) {
-                ExtractedPage skipped;
-                skipped.info.page = p;
-                skipped.error =
-                    Error{Error::PdfTooHeavy,
-                          QStringLiteral("Page %1 was not read: too many pages of this document failed.").arg(p)};
-                doc.pages.append(skipped);
-                Q_EMIT pageReady(skipped);
-            }
-            break;
-        }
+    const QJsonObject request{{QStringLiteral("path"), QFileInfo(path).absoluteFilePath()},
+                              {QStringLiteral("password"), QString::fromUtf8(password)},
+                              {QStringLiteral("pageSpec"), pageSpec}};
+    const int lanes = m_limits.workers > 0 ? m_limits.workers : std::max(1, QThread::idealThreadCount());
+    ExtractionRun run(m_limits, cancel, worker, request, lanes);
+    QObject::connect(&run, &ExtractionRun::pageRead, this, &PdfExtraction::pageReady);
+    run.start();
+    co_await qCoro(&run, &ExtractionRun::done);
+    if (!self || cancel.isCancelled())
+        co_return Error{Error::Cancelled, QStringLiteral("Reading %1 was cancelled.").arg(name)};
+    if (run.m_fatal) {
+        Error e = *run.m_fatal;
+        if (e.code == Error::PdfTooHeavy)
+            e.message = QStringLiteral("%1 %2; it may be damaged or hostile.").arg(name, e.message);
+        co_return e;
     }
+    ExtractedDocument doc;
+    doc.path = path;
+    doc.pageCount = run.m_openInfo->value(QStringLiteral("pageCount")).toInt();
+    doc.title = run.m_openInfo->value(QStringLiteral("title")).toString();
+    doc.pages = run.m_pages;
     std::sort(doc.pages.begin(), doc.pages.end(),
               [](const ExtractedPage &a, const ExtractedPage &b) { return a.info.page < b.info.page; });
     co_return doc;
@@ -315,31 +344,34 @@ int runPdfWorker() {
         return 0;
     }
     PdfDocument &doc = **opened;
-    QList<int> pages;
-    if (request.contains(QStringLiteral("pages"))) {
-        for (const QJsonValue &v : request.value(QStringLiteral("pages")).toArray())
-            pages.append(v.toInt());
-    } else {
-        auto parsed = parsePageRanges(request.value(QStringLiteral("pageSpec")).toString(), doc.pageCount());
-        if (!parsed) {
-            writeLine({{QStringLiteral("type"), QStringLiteral("error")},
-                       {QStringLiteral("code"), QStringLiteral("Usage")},
-                       {QStringLiteral("message"), parsed.error().message}});
-            return 0;
-        }
-        pages = *parsed;
+    auto pages = parsePageRanges(request.value(QStringLiteral("pageSpec")).toString(), doc.pageCount());
+    if (!pages) {
+        writeLine({{QStringLiteral("type"), QStringLiteral("error")},
+                   {QStringLiteral("code"), QStringLiteral("Usage")},
+                   {QStringLiteral("message"), pages.error().message}});
+        return 0;
     }
     QJsonArray pageArray;
-    for (int p : pages)
+    for (int p : *pages)
         pageArray.append(p);
     writeLine({{QStringLiteral("type"), QStringLiteral("open")},
                {QStringLiteral("pageCount"), doc.pageCount()},
                {QStringLiteral("title"), doc.title()},
                {QStringLiteral("pages"), pageArray}});
-    for (int p : pages) {
+    // Then one page number per line on stdin, one page message back for each, until stdin closes.
+    // Fault injection for tests of the bounds: OVERTEXT_FAULT_PAGE=N:crash or N:hang.
+    const QStringList fault = qEnvironmentVariable("OVERTEXT_FAULT_PAGE").split(QLatin1Char(':'));
+    const int faultPage = fault.size() == 2 ? fault[0].toInt() : -1;
+    while (std::getline(std::cin, line)) {
+        const int p = QByteArray::fromStdString(line).trimmed().toInt();
+        if (p < 1 || p > doc.pageCount())
+            continue;
+        if (p == faultPage && fault[1] == QLatin1String("crash"))
+            std::abort();
+        if (p == faultPage && fault[1] == QLatin1String("hang"))
+            QThread::sleep(3600);
         QJsonObject msg{{QStringLiteral("type"), QStringLiteral("page")}};
-        const PageInfo info = doc.pageInfo(p);
-        msg.insert(QStringLiteral("info"), pageInfoToJson(info));
+        msg.insert(QStringLiteral("info"), pageInfoToJson(doc.pageInfo(p)));
         auto segments = doc.segments(p);
         if (!segments) {
             msg.insert(QStringLiteral("error"), errorToJson(segments.error()));

@@ -17,6 +17,7 @@ struct ExtractionLimits {
     int pageTimeoutMs = 15000;                     ///< a page that takes longer is skipped with an error
     qint64 memoryBytes = 3LL * 1024 * 1024 * 1024; ///< address-space limit of the worker process
     int maxFailedPages = 3;                        ///< after this many pages time out or crash, the rest is not tried
+    int workers = 0;                               ///< worker processes sharing one document's pages; 0 = one per core
 };
 
 /// One page's result: its geometry and segments, or why it could not be read.
@@ -36,8 +37,9 @@ struct ExtractedDocument {
     QStringList pageErrors() const;
 };
 
-/// Reads a PDF into segments in a separate worker process (overtext-pdfworker) bounded in time and memory, so a
-/// hostile file can neither hang nor exhaust the app. Pages stream back one by one.
+/// Reads a PDF into segments in separate worker processes (overtext-pdfworker) bounded in time and memory, so a
+/// hostile file can neither hang nor exhaust the app. Large documents are shared among one worker per core, which
+/// take pages from a queue; pages stream back one by one, not necessarily in order (the result is sorted).
 ///
 /// Lives on the thread that calls extract() (normally the GUI thread); all waiting is asynchronous.
 class PdfExtraction : public QObject {
