@@ -1,0 +1,296 @@
+#include "render/overlaypainter.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+#include <QTextLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace overtext {
+
+namespace {
+
+/// A 72 dpi device: layout in points, the same for screen and PDF.
+const QPaintDevice *pointDevice()
+{
+    static const QImage image = [] {
+        QImage i(1, 1, QImage::Format_ARGB32);
+        i.setDotsPerMeterX(2835);
+        i.setDotsPerMeterY(2835);
+        return i;
+    }();
+    return &image;
+}
+
+constexpr double kShrinkStep = 0.92;   // each step is 8% smaller
+constexpr double kFirstFloor = 0.7;    // shrink to 70% in the original box before growing it
+constexpr double kAbsoluteFloor = 4.0; // points; below this nobody can read it
+
+struct Layout {
+    std::unique_ptr<QTextLayout> layout;
+    double height = 0;
+    bool complete = true;
+};
+
+/// Lays the text out at `size` in `width`, stopping after `maxHeight`.
+Layout layoutText(const QString &text, const QFont &font, double width, double maxHeight, Qt::Alignment align,
+                  bool rtl, bool cjk)
+{
+    Layout l;
+    l.layout = std::make_unique<QTextLayout>(text, font, const_cast<QPaintDevice *>(pointDevice()));
+    QTextOption option(align);
+    option.setWrapMode(cjk ? QTextOption::WrapAtWordBoundaryOrAnywhere : QTextOption::WordWrap);
+    option.setTextDirection(rtl ? Qt::RightToLeft : Qt::LeftToRight);
+    l.layout->setTextOption(option);
+    l.layout->setCacheEnabled(true);
+    const QFontMetricsF fm(font, pointDevice());
+    const double pitch = fm.ascent() + fm.descent();
+    l.layout->beginLayout();
+    double y = 0;
+    for (;;) {
+        QTextLine line = l.layout->createLine();
+        if (!line.isValid())
+            break;
+        line.setLineWidth(width);
+        if (y + pitch > maxHeight + 0.01) {
+            l.complete = false;
+            // An invisible line past the end keeps QTextLayout from drawing the rest.
+            line.setPosition(QPointF(0, 1e6));
+            break;
+        }
+        line.setPosition(QPointF(0, y));
+        y += pitch;
+        // A single word wider than the box does not fit either.
+        if (line.naturalTextWidth() > width + 0.5)
+            l.complete = false;
+    }
+    l.layout->endLayout();
+    l.height = y;
+    return l;
+}
+
+bool overlapsAny(const QRectF &r, const QList<QRectF> &others, const QRectF &self)
+{
+    for (const QRectF &o : others)
+        if (o != self && r.intersects(o))
+            return true;
+    return false;
+}
+
+/// The box grown into free space: downwards first (more lines), then to the right, never over other blocks, never
+/// past the page margin (the original's own margin, at least 18 pt).
+QRectF grownBox(const QRectF &box, const QRectF &self, const QList<QRectF> &others, const QSizeF &page)
+{
+    const double margin = 18;
+    QRectF grown = box;
+    const double step = 2;
+    while (grown.height() < box.height() * 2.5 + 24 && grown.bottom() + step < page.height() - margin) {
+        QRectF next = grown.adjusted(0, 0, 0, step);
+        if (overlapsAny(next, others, self))
+            break;
+        grown = next;
+    }
+    while (grown.width() < box.width() * 1.5 && grown.right() + step < page.width() - margin) {
+        QRectF next = grown.adjusted(0, 0, step, 0);
+        if (overlapsAny(next, others, self))
+            break;
+        grown = next;
+    }
+    return grown;
+}
+
+Qt::Alignment alignmentOf(const Segment &s, bool rtl)
+{
+    // Centred when the original lines share a centre but not their edges.
+    if (s.lineBoxes.size() >= 2) {
+        bool centered = true, sameLeft = true;
+        const QRectF &first = s.lineBoxes.front();
+        for (const QRectF &l : s.lineBoxes) {
+            centered &= std::abs(l.center().x() - first.center().x()) < 2;
+            sameLeft &= std::abs(l.left() - first.left()) < 2;
+        }
+        if (centered && !sameLeft)
+            return Qt::AlignHCenter;
+    }
+    return rtl ? Qt::AlignRight : Qt::AlignLeft;
+}
+
+/// The block in its own upright frame: for sideways text the box's width and height swap.
+QRectF uprightBox(const QRectF &r, int rotation)
+{
+    return (rotation == 90 || rotation == 270) ? QRectF(0, 0, r.height(), r.width()) : QRectF(0, 0, r.width(), r.height());
+}
+
+} // namespace
+
+OverlayPainter::OverlayPainter(const QString &targetLanguage)
+{
+    const QString lang = targetLanguage.section(QLatin1Char('-'), 0, 0).toLower();
+    QString primary = QStringLiteral("Noto Sans");
+    if (lang == QLatin1String("zh")) {
+        const bool traditional = targetLanguage.contains(QLatin1String("Hant"), Qt::CaseInsensitive) ||
+                                 targetLanguage.contains(QLatin1String("TW"), Qt::CaseInsensitive);
+        primary = traditional ? QStringLiteral("Noto Sans CJK TC") : QStringLiteral("Noto Sans CJK SC");
+        m_cjk = true;
+    } else if (lang == QLatin1String("ja")) {
+        primary = QStringLiteral("Noto Sans CJK JP");
+        m_cjk = true;
+    } else if (lang == QLatin1String("ko")) {
+        primary = QStringLiteral("Noto Sans CJK KR");
+        m_cjk = true;
+    } else if (lang == QLatin1String("ar") || lang == QLatin1String("fa") || lang == QLatin1String("ur")) {
+        primary = QStringLiteral("Noto Sans Arabic");
+        m_rtl = true;
+    } else if (lang == QLatin1String("he") || lang == QLatin1String("yi")) {
+        primary = QStringLiteral("Noto Sans Hebrew");
+        m_rtl = true;
+    } else if (lang == QLatin1String("hi") || lang == QLatin1String("mr") || lang == QLatin1String("ne")) {
+        primary = QStringLiteral("Noto Sans Devanagari");
+    } else if (lang == QLatin1String("th")) {
+        primary = QStringLiteral("Noto Sans Thai");
+        m_cjk = true; // no spaces between words: allow breaks anywhere
+    }
+    // Fallbacks for words in other scripts inside the translation (names, quotes).
+    m_families = {primary,
+                  QStringLiteral("Noto Sans"),
+                  QStringLiteral("Noto Sans CJK SC"),
+                  QStringLiteral("Noto Sans Arabic"),
+                  QStringLiteral("Noto Sans Hebrew"),
+                  QStringLiteral("Noto Sans Devanagari"),
+                  QStringLiteral("Noto Sans Thai"),
+                  QStringLiteral("Noto Sans Symbols")};
+    m_families.removeDuplicates();
+}
+
+QFont OverlayPainter::font(double pointSize) const
+{
+    QFont f;
+    f.setFamilies(m_families);
+    f.setPointSizeF(std::max(1.0, pointSize));
+    f.setHintingPreference(QFont::PreferNoHinting);
+    f.setKerning(true);
+    return f;
+}
+
+QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const QSizeF &page,
+                                       const QList<QRectF> &obstacles) const
+{
+    QList<QRectF> others = obstacles;
+    for (const OverlayBlock &b : blocks)
+        others.append(b.segment.box);
+    QList<FittedBlock> fitted;
+    for (const OverlayBlock &b : blocks) {
+        const Segment &s = b.segment;
+        const double start = s.fontSize > 0 ? s.fontSize : 10;
+        const Qt::Alignment align = alignmentOf(s, m_rtl);
+        auto tryIn = [&](const QRectF &box, double from, double floor, FittedBlock &out) {
+            const QRectF frame = uprightBox(box, s.textRotation);
+            for (double size = from; size >= floor - 1e-6; size *= kShrinkStep) {
+                const Layout l = layoutText(b.text, font(size), frame.width(), frame.height(), align, m_rtl, m_cjk);
+                if (l.complete) {
+                    out = FittedBlock{box, size, true};
+                    return true;
+                }
+            }
+            return false;
+        };
+        FittedBlock f{s.box, start, true};
+        const bool sideways = s.textRotation != 0;
+        if (!tryIn(s.box, start, start * kFirstFloor, f)) {
+            const QRectF grown = sideways ? s.box : grownBox(s.box, s.box, others, page);
+            if (!tryIn(grown, start, start * kFirstFloor, f) &&
+                !tryIn(grown, start * kFirstFloor, kAbsoluteFloor, f))
+                f = FittedBlock{grown, kAbsoluteFloor, false};
+        }
+        fitted.append(f);
+    }
+    return fitted;
+}
+
+void OverlayPainter::paint(QPainter &painter, const QList<OverlayBlock> &blocks, const QSizeF &page,
+                           const QList<QRectF> &obstacles) const
+{
+    const QList<FittedBlock> fitted = fit(blocks, page, obstacles);
+    painter.save();
+    painter.setPen(Qt::NoPen);
+    // Covers first, all of them, so that no translation is painted over by a neighbour's cover.
+    for (const OverlayBlock &b : blocks) {
+        const QList<QRectF> lines = b.segment.lineBoxes.isEmpty() ? QList<QRectF>{b.segment.box} : b.segment.lineBoxes;
+        for (const QRectF &l : lines)
+            painter.fillRect(l.adjusted(-1.5, -1, 1.5, 1), b.background);
+    }
+    for (int i = 0; i < blocks.size(); ++i) {
+        const OverlayBlock &b = blocks[i];
+        const FittedBlock &f = fitted[i];
+        if (b.text.isEmpty())
+            continue;
+        const QRectF frame = uprightBox(f.box, b.segment.textRotation);
+        const Layout l = layoutText(b.text, font(f.fontSize), frame.width(), frame.height(),
+                                    alignmentOf(b.segment, m_rtl), m_rtl, m_cjk);
+        painter.save();
+        painter.setClipRect(f.box, Qt::IntersectClip);
+        // Into the block's upright frame: its origin at the top-left corner as the text reads.
+        painter.translate(f.box.center());
+        painter.rotate(b.segment.textRotation);
+        painter.translate(-frame.width() / 2, -frame.height() / 2);
+        painter.setPen(b.color);
+        l.layout->draw(&painter, QPointF(0, 0));
+        painter.restore();
+    }
+    painter.restore();
+}
+
+void OverlayPainter::sampleColors(QList<OverlayBlock> &blocks, const QImage &pageImage, const QSizeF &page)
+{
+    if (pageImage.isNull() || page.isEmpty())
+        return;
+    const QImage image = pageImage.convertToFormat(QImage::Format_RGB32);
+    const double sx = image.width() / page.width(), sy = image.height() / page.height();
+    auto pixel = [&](double x, double y) -> QRgb {
+        const int px = std::clamp(int(x * sx), 0, image.width() - 1);
+        const int py = std::clamp(int(y * sy), 0, image.height() - 1);
+        return image.pixel(px, py);
+    };
+    auto distance = [](QRgb a, QRgb b) {
+        return std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) + std::abs(qBlue(a) - qBlue(b));
+    };
+    for (OverlayBlock &b : blocks) {
+        const QRectF r = b.segment.box.adjusted(-2, -2, 2, 2);
+        // Background: the most common colour on a ring just outside the block.
+        QHash<QRgb, int> ring;
+        const int steps = 40;
+        for (int i = 0; i <= steps; ++i) {
+            const double t = double(i) / steps;
+            for (const QPointF &p : {QPointF(r.left() + t * r.width(), r.top()), QPointF(r.left() + t * r.width(), r.bottom()),
+                                     QPointF(r.left(), r.top() + t * r.height()), QPointF(r.right(), r.top() + t * r.height())})
+                ++ring[pixel(p.x(), p.y()) & 0xF8F8F8];
+        }
+        QRgb bg = 0xFFFFFF;
+        int best = -1;
+        for (auto it = ring.cbegin(); it != ring.cend(); ++it)
+            if (it.value() > best) {
+                best = it.value();
+                bg = it.key();
+            }
+        b.background = QColor(bg | 0xFF000000);
+        // Text: inside the line boxes, the pixels farthest from the background.
+        QRgb ink = bg;
+        int farthest = 0;
+        const QList<QRectF> lines = b.segment.lineBoxes.isEmpty() ? QList<QRectF>{b.segment.box} : b.segment.lineBoxes;
+        for (const QRectF &l : lines) {
+            for (double y = l.top(); y <= l.bottom(); y += 1 / sy)
+                for (double x = l.left(); x <= l.right(); x += 1 / sx) {
+                    const QRgb c = pixel(x, y);
+                    const int d = distance(c, bg);
+                    if (d > farthest) {
+                        farthest = d;
+                        ink = c;
+                    }
+                }
+        }
+        b.color = farthest > 120 ? QColor(ink) : (qGray(bg) > 128 ? QColor(Qt::black) : QColor(Qt::white));
+    }
+}
+
+} // namespace overtext
