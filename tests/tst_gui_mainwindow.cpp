@@ -1,6 +1,8 @@
 #include "documentlistmodel.h"
 #include "mainwindow.h"
 #include "pagepreview.h"
+#include "testpaths.h"
+#include "util/stallmonitor.h"
 
 #include <QApplication>
 #include <QDir>
@@ -242,6 +244,36 @@ private Q_SLOTS:
         QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(&w, &drop);
         QVERIFY(anyContains(messages, QStringLiteral("download the files first")));
+    }
+
+    void scrollingNeverBlocksTheLoop() {
+        // Poppler work stays off the GUI thread: paging through a real two-column paper at a high zoom, where each
+        // page takes Poppler well over 100 ms, keeps the loop responsive.
+        const QString paper = testpaths::corpusDir() + QStringLiteral("/paper-2col-tracemonkey.pdf");
+        if (!QFile::exists(paper))
+            QSKIP("corpus not available");
+        MainWindow w;
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.addPaths({paper});
+        PagePreview *preview = w.preview();
+        QTRY_COMPARE_WITH_TIMEOUT(preview->pageCount(), 14, 10000);
+        preview->setZoom(2.0);
+        QTest::qWait(50);
+
+        overtext::StallMonitor monitor;
+        monitor.start(5);
+        for (int page = 1; page <= 8; ++page) {
+            preview->goToPage(page);
+            QTest::qWait(60);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(preview->visiblePagesRendered(), 15000);
+        qInfo("loop lateness while paging: max %.1f ms, p99 %.1f ms, %lld samples", monitor.maxMs(), monitor.p99Ms(),
+              monitor.samples());
+        // Painting a rendered page takes a few ms; a Poppler render on this thread would take 100 ms or more.
+        // The bound is loose so that a busy CI machine does not make the test flaky.
+        QVERIFY2(monitor.maxMs() < 250, qPrintable(QString::number(monitor.maxMs())));
     }
 
     void closingWhileRenderingIsSafe() {

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "documentdelegate.h"
 #include "documentlistmodel.h"
 #include "pagepreview.h"
 #include "pdf/pdfdocument.h"
@@ -126,9 +127,9 @@ MainWindow::MainWindow(QWidget *parent)
     m_list->setAccessibleName(tr("Documents"));
     m_list->setWordWrap(true);
     m_list->setUniformItemSizes(false);
-    m_list->setSpacing(2);
-    m_list->setIconSize(QSize(24, 24));
-    m_list->setTextElideMode(Qt::ElideMiddle);
+    m_list->setItemDelegate(new DocumentDelegate(m_list));
+    m_list->setResizeMode(QListView::Adjust); // rows re-wrap their status text when the list gets narrower
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setMinimumWidth(180);
 
@@ -292,8 +293,8 @@ QCoro::Task<> MainWindow::openDocument(QString path) {
         QString hint;
         switch (probe.error.code) {
         case Error::PdfLocked:
-            hint = tr("Password-protected PDFs cannot be opened yet: remove the password (for example with "
-                      "qpdf --decrypt) and add the file again.");
+            hint = tr("Password-protected PDFs cannot be opened yet: save a copy without the password (qpdf can "
+                      "do it) and add that copy.");
             break;
         case Error::PdfDamaged:
             hint = tr("Download it again, or repair it (for example with qpdf) and add it again.");
