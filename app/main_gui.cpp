@@ -28,16 +28,19 @@ QIcon appIcon() {
 void takeScreenshotWhenReady(overtext::ui::MainWindow *window, const QString &file) {
     auto *poll = new QTimer(window);
     auto *clock = new QElapsedTimer;
+    auto *searched = new bool(false); // the paths from the command line were searched
     clock->start();
-    QObject::connect(poll, &QTimer::timeout, window, [window, file, poll, clock] {
+    QObject::connect(window, &overtext::ui::MainWindow::pathsAdded, window, [searched] { *searched = true; });
+    QObject::connect(poll, &QTimer::timeout, window, [window, file, poll, clock, searched] {
         const auto *preview = window->preview();
-        const bool opened = window->documents()->rowCount() > 0 && !window->documents()->isBusy();
+        const bool opened = *searched && !window->documents()->isBusy();
         const bool rendered = preview->pageCount() == 0 || preview->visiblePagesRendered();
         const bool timedOut = clock->elapsed() > 30000;
         if (!(opened && rendered) && !timedOut)
             return;
         poll->stop();
         delete clock;
+        delete searched;
         if (timedOut)
             std::fprintf(stderr, "overtext: the pages did not render within 30 s; saving the window as it is\n");
         if (!window->grab().save(file))
@@ -78,6 +81,8 @@ int main(int argc, char **argv) {
         takeScreenshotWhenReady(&window, parser.value(screenshot));
     }
     window.show();
+    if (parser.isSet(screenshot) && parser.positionalArguments().isEmpty())
+        Q_EMIT window.pathsAdded({}); // nothing to wait for
     window.addPaths(parser.positionalArguments());
     return app.exec();
 }

@@ -222,6 +222,13 @@ private Q_SLOTS:
         // Selecting the broken one shows its error instead of pages; the good one still opens.
         w.selectDocument(row);
         QCOMPARE(w.preview()->pageCount(), 0);
+        QVERIFY(w.preview()->isPageRendered(1) == false);
+        const auto actions = w.findChildren<QAction *>();
+        const auto zoomIn = std::find_if(actions.cbegin(), actions.cend(), [](QAction *a) {
+            return a->shortcuts().contains(QKeySequence(QKeySequence::ZoomIn));
+        });
+        QVERIFY(zoomIn != actions.cend());
+        QVERIFY(!(*zoomIn)->isEnabled()); // nothing to zoom
         w.selectDocument(model->rowOf(QFileInfo(m_pdf).absoluteFilePath()));
         QTRY_VERIFY_WITH_TIMEOUT(w.preview()->isPageRendered(1), 10000);
     }

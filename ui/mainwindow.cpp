@@ -196,6 +196,8 @@ void MainWindow::createActions() {
     next->setShortcut(QKeySequence(Qt::Key_PageDown));
     next->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
 
+    m_viewActions = {zoomIn, zoomOut, fit, previous, next};
+
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setAccessibleName(tr("Main toolbar"));
@@ -356,6 +358,9 @@ void MainWindow::updateTitle() {
 
 void MainWindow::updatePageLabel(int page, int count) {
     m_pageLabel->setText(count > 0 ? tr("Page %1 of %2").arg(page).arg(count) : QString());
+    m_zoomLabel->setVisible(count > 0);
+    for (QAction *a : std::as_const(m_viewActions))
+        a->setEnabled(count > 0);
 }
 
 void MainWindow::updateZoomLabel(double zoom, bool fitWidth) {

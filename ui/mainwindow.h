@@ -69,7 +69,8 @@ private:
     QMenu *m_recentMenu = nullptr;
     QLabel *m_pageLabel = nullptr;
     QLabel *m_zoomLabel = nullptr;
-    QThreadPool m_pool; // searching folders and opening documents
+    QList<QAction *> m_viewActions; // enabled only while a document is shown
+    QThreadPool m_pool;             // searching folders and opening documents
 };
 
 } // namespace overtext::ui

@@ -102,7 +102,7 @@ void PagePreview::setDocument(const QString &path, const QList<QSizeF> &pageSize
     m_pageSizes = pageSizes;
     m_images.clear();
     m_errors.clear();
-    m_lastCurrentPage = 0;
+    m_lastCurrentPage = -1; // always announce the new document's page and count
     newGeneration();
     if (m_fitWidth)
         m_zoom = fitWidthZoom();
