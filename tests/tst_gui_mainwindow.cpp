@@ -283,6 +283,24 @@ private Q_SLOTS:
         QVERIFY2(monitor.maxMs() < 250, qPrintable(QString::number(monitor.maxMs())));
     }
 
+    void switchingDocumentsQuicklyStillRenders() {
+        // Renders of the documents left behind are discarded (generation) and must not block the ones after them.
+        const QString copy = m_dir.filePath(QStringLiteral("copy.pdf"));
+        QVERIFY(QFile::exists(copy) || QFile::copy(m_pdf, copy));
+        MainWindow w;
+        w.resize(900, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.addPaths({m_pdf, copy});
+        QTRY_VERIFY_WITH_TIMEOUT(w.documents()->rowCount() == 2 && !w.documents()->isBusy(), 10000);
+        for (int i = 0; i < 20; ++i) {
+            w.selectDocument(i % 2);
+            QTest::qWait(i % 3);
+        }
+        QCOMPARE(w.preview()->documentPath(), w.documents()->entry(1).path);
+        QTRY_VERIFY_WITH_TIMEOUT(w.preview()->visiblePagesRendered(), 10000);
+    }
+
     void closingWhileRenderingIsSafe() {
         // The window goes away while its pages are being opened and rendered: abort flags and QPointer guards make
         // the late results land nowhere.

@@ -246,6 +246,10 @@ QCoro::Task<> MainWindow::collectAndAdd(QStringList paths) {
         if (self)
             showMessage(tr("The files could not be listed: %1").arg(QString::fromLocal8Bit(e.what())));
         co_return;
+    } catch (...) {
+        if (self)
+            showMessage(tr("The files could not be listed."));
+        co_return;
     }
     if (!self)
         co_return;
@@ -285,6 +289,9 @@ QCoro::Task<> MainWindow::openDocument(QString path) {
     } catch (const std::exception &e) {
         probe.ok = false;
         probe.error = Error{Error::Internal, QString::fromLocal8Bit(e.what())};
+    } catch (...) {
+        probe.ok = false;
+        probe.error = Error{Error::Internal, tr("Opening the document failed unexpectedly.")};
     }
     if (!self)
         co_return;

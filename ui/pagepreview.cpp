@@ -90,13 +90,13 @@ PagePreview::PagePreview(QWidget *parent)
 PagePreview::~PagePreview() {
     // Poppler stops at its next abort check; the pool's destructor then waits for the few renders still running.
     // Their coroutines resume later, find the widget gone through their QPointer and end.
+    // No m_pool.clear(): a QtConcurrent task removed from the pool never finishes its future, so the coroutine
+    // awaiting it would never resume. Queued tasks see the abort flag and return at once instead.
     m_abort->store(true);
-    m_pool.clear();
 }
 
 void PagePreview::setDocument(const QString &path, const QList<QSizeF> &pageSizes) {
-    m_abort->store(true);
-    m_pool.clear(); // renders not yet started for the old document are dropped
+    m_abort->store(true); // renders of the old document stop soon, queued ones return at once (see the destructor)
     m_abort = std::make_shared<std::atomic_bool>(false);
     m_path = path;
     m_pageSizes = pageSizes;
