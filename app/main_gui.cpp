@@ -1,12 +1,88 @@
+#include "documentlistmodel.h"
+#include "mainwindow.h"
+#include "pagepreview.h"
+#include "util/stallmonitor.h"
+
 #include <QApplication>
-#include <QMainWindow>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QIcon>
+#include <QImageReader>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+QIcon appIcon() {
+    QIcon icon;
+    if (QImageReader::supportedImageFormats().contains("svg"))
+        icon.addFile(QStringLiteral(":/overtext/icons/overtext.svg"));
+    icon.addFile(QStringLiteral(":/overtext/icons/overtext-256.png"), QSize(256, 256));
+    icon.addFile(QStringLiteral(":/overtext/icons/overtext-64.png"), QSize(64, 64));
+    return icon;
+}
+
+// --screenshot FILE: a debug aid for the README and for looking at the window headless. Waits until the documents
+// are opened and the visible pages rendered (at most 30 s), saves the window and quits.
+void takeScreenshotWhenReady(overtext::ui::MainWindow *window, const QString &file) {
+    auto *poll = new QTimer(window);
+    auto *clock = new QElapsedTimer;
+    auto *searched = new bool(false); // the paths from the command line were searched
+    clock->start();
+    QObject::connect(window, &overtext::ui::MainWindow::pathsAdded, window, [searched] { *searched = true; });
+    QObject::connect(poll, &QTimer::timeout, window, [window, file, poll, clock, searched] {
+        const auto *preview = window->preview();
+        const bool opened = *searched && !window->documents()->isBusy();
+        const bool rendered = preview->pageCount() == 0 || preview->visiblePagesRendered();
+        const bool timedOut = clock->elapsed() > 30000;
+        if (!(opened && rendered) && !timedOut)
+            return;
+        poll->stop();
+        delete clock;
+        delete searched;
+        if (timedOut)
+            std::fprintf(stderr, "overtext: the pages did not render within 30 s; saving the window as it is\n");
+        if (!window->grab().save(file))
+            std::fprintf(stderr, "overtext: cannot save %s\n", qPrintable(file));
+        QCoreApplication::exit(timedOut ? 1 : 0);
+    });
+    poll->start(200);
+}
+
+} // namespace
 
 int main(int argc, char **argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("overtext"));
     QApplication::setOrganizationName(QStringLiteral("overtext"));
-    QMainWindow window;
-    window.setWindowTitle(QStringLiteral("Overtext"));
+    QApplication::setWindowIcon(appIcon());
+    QApplication::setDesktopFileName(QStringLiteral("overtext"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Translate PDF documents, keeping their layout."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("files"),
+                                 QApplication::translate("main", "PDF files or folders to open."),
+                                 QStringLiteral("[FILE|FOLDER...]"));
+    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save the window to FILE and quit."),
+                                  QStringLiteral("FILE"));
+    screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    // OVERTEXT_STALL_REPORT=FILE: measure how long the GUI thread's loop stalls and report it every second.
+    overtext::StallMonitor stallMonitor;
+    stallMonitor.startFromEnvironment();
+
+    overtext::ui::MainWindow window;
+    if (parser.isSet(screenshot)) {
+        window.resize(1280, 800);
+        takeScreenshotWhenReady(&window, parser.value(screenshot));
+    }
     window.show();
+    if (parser.isSet(screenshot) && parser.positionalArguments().isEmpty())
+        Q_EMIT window.pathsAdded({}); // nothing to wait for
+    window.addPaths(parser.positionalArguments());
     return app.exec();
 }

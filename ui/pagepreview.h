@@ -1,0 +1,130 @@
+#pragma once
+
+#include <QAbstractScrollArea>
+#include <QHash>
+#include <QImage>
+#include <QList>
+#include <QSet>
+#include <QSizeF>
+#include <QThreadPool>
+
+#include <QCoroTask>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace overtext::ui {
+
+/// A scrollable vertical list of the pages of one PDF.
+///
+/// Pages are rendered by Poppler on a small thread pool owned by the widget, never on the GUI thread; only the
+/// visible pages and the one after them are rendered, at screen resolution times the device pixel ratio, and again
+/// when the zoom changes. Until a page arrives a placeholder of the right size stands in (or the previous rendering,
+/// scaled). A generation counter drops renderings that belong to an older document or zoom, and an abort flag stops
+/// Poppler when the document changes or the widget goes away.
+///
+/// The later translation overlay paints through paintPageOverlay() (override it) or setOverlayPainter().
+class PagePreview : public QAbstractScrollArea {
+    Q_OBJECT
+public:
+    /// Paints on top of a page. pageRect is the page in viewport coordinates; scale is device-independent pixels per
+    /// PDF point, so a box in points maps to pageRect.topLeft() + box * scale.
+    using OverlayPainter = std::function<void(QPainter &painter, int page, const QRectF &pageRect, double scale)>;
+
+    explicit PagePreview(QWidget *parent = nullptr);
+    ~PagePreview() override;
+
+    /// Shows a document whose page sizes (in points, displayed orientation) are already known; page 1 first.
+    void setDocument(const QString &path, const QList<QSizeF> &pageSizes);
+    /// Shows no document, only the placeholder text.
+    void clear();
+    void setPlaceholderText(const QString &text);
+
+    QString documentPath() const { return m_path; }
+    int pageCount() const { return int(m_pageSizes.size()); }
+    /// The page at the top third of the view, 1-based; 0 without a document.
+    int currentPage() const;
+    /// 1.0 is 100 %: a point is 1/72 of a logical inch on screen.
+    double zoom() const { return m_zoom; }
+    bool isFitWidth() const { return m_fitWidth; }
+    /// Device-independent pixels per PDF point at the current zoom.
+    double scale() const;
+
+    /// The page's rectangle in viewport coordinates (may be outside the viewport).
+    QRectF pageRect(int page) const;
+    /// Whether the page has been rendered at the current zoom.
+    bool isPageRendered(int page) const;
+    /// Whether every page that is at least partly visible has been rendered (or failed) at the current zoom.
+    bool visiblePagesRendered() const;
+    /// The error for a page that could not be rendered, empty otherwise.
+    QString pageError(int page) const { return m_errors.value(page); }
+
+    void setOverlayPainter(OverlayPainter painter);
+
+    static constexpr double MinZoom = 0.25;
+    static constexpr double MaxZoom = 4.0;
+
+public Q_SLOTS:
+    void zoomIn();
+    void zoomOut();
+    void setZoom(double zoom);
+    void fitWidth();
+    void goToPage(int page);
+    void nextPage();
+    void previousPage();
+
+Q_SIGNALS:
+    void currentPageChanged(int page, int pageCount);
+    void zoomChanged(double zoom, bool fitWidth);
+    void pageRendered(int page);
+    void pageFailed(int page, const QString &message);
+
+protected:
+    /// Hook for the translation overlay: called after the page image (or its placeholder) is painted.
+    virtual void paintPageOverlay(QPainter &painter, int page, const QRectF &pageRect, double scale);
+
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    struct Rendered {
+        QImage image;
+        double scale = 0;
+        double dpr = 1;
+    };
+
+    QCoro::Task<> renderPage(int page, double dpi, double pageScale, quint64 generation);
+    void relayout();
+    void schedule();
+    void newGeneration();
+    void applyZoom(double zoom, bool fitWidth);
+    double fitWidthZoom() const;
+    double renderDpi(int page) const;
+    int pageAtContentY(double y) const;
+    QPoint scrollOffset() const;
+    void updateCurrentPage();
+
+    QString m_path;
+    QList<QSizeF> m_pageSizes;
+    QList<QRectF> m_layout; // content coordinates, device-independent pixels
+    QSizeF m_contentSize;
+    double m_zoom = 1.0;
+    bool m_fitWidth = true;
+    QString m_placeholder;
+
+    QHash<int, Rendered> m_images;
+    QHash<int, QString> m_errors;
+    QSet<int> m_pending;
+    int m_inFlight = 0;
+    quint64 m_generation = 0;
+    std::shared_ptr<std::atomic_bool> m_abort;
+    int m_lastCurrentPage = 0;
+
+    OverlayPainter m_overlayPainter;
+    QThreadPool m_pool;
+};
+
+} // namespace overtext::ui
