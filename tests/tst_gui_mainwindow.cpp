@@ -1,6 +1,7 @@
 #include "documentlistmodel.h"
 #include "mainwindow.h"
 #include "pagepreview.h"
+#include "pdf/pdfdocument.h"
 #include "testpaths.h"
 #include "util/stallmonitor.h"
 
@@ -278,9 +279,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(preview->visiblePagesRendered(), 15000);
         qInfo("loop lateness while paging: max %.1f ms, p99 %.1f ms, %lld samples", monitor.maxMs(), monitor.p99Ms(),
               monitor.samples());
-        // Painting a rendered page takes a few ms; a Poppler render on this thread would take 100 ms or more.
-        // The bound is loose so that a busy CI machine does not make the test flaky.
-        QVERIFY2(monitor.maxMs() < 250, qPrintable(QString::number(monitor.maxMs())));
+        // The loop's lateness is a benchmark figure, not a test goal (it depends on the machine's load); what must
+        // hold is that Poppler never ran on this thread.
+        QCOMPARE(overtext::PdfDocument::mainThreadCalls(), 0);
     }
 
     void switchingDocumentsQuicklyStillRenders() {

@@ -4,8 +4,10 @@
 
 #include <poppler-qt6.h>
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QThread>
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +18,14 @@ namespace {
 bool shouldAbort(const QVariant &closure) {
     const auto *flag = static_cast<const std::atomic_bool *>(closure.value<const void *>());
     return flag && flag->load(std::memory_order_relaxed);
+}
+
+std::atomic_int g_mainThreadCalls{0};
+
+void noteThread() {
+    const QCoreApplication *app = QCoreApplication::instance();
+    if (app && QThread::currentThread() == app->thread())
+        ++g_mainThreadCalls;
 }
 
 Error cancelled() {
@@ -91,7 +101,12 @@ PageInfo PdfDocument::pageInfo(int page) const {
     return info;
 }
 
+int PdfDocument::mainThreadCalls() {
+    return g_mainThreadCalls.load();
+}
+
 Result<QList<Word>> PdfDocument::words(int page, const std::atomic_bool *abort, int rotation) const {
+    noteThread();
     const std::unique_ptr<Poppler::Page> p(m_doc->page(page - 1));
     if (!p)
         return Error{Error::PdfDamaged, QStringLiteral("Page %1 cannot be read.").arg(page)};
@@ -194,6 +209,7 @@ Result<QList<Segment>> PdfDocument::segments(int page, const std::atomic_bool *a
 }
 
 Result<QImage> PdfDocument::render(int page, double dpi, const std::atomic_bool *abort) const {
+    noteThread();
     const std::unique_ptr<Poppler::Page> p(m_doc->page(page - 1));
     if (!p)
         return Error{Error::PdfDamaged, QStringLiteral("Page %1 cannot be read.").arg(page)};

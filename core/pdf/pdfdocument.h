@@ -49,6 +49,10 @@ public:
     /// Renders a page (1-based) at the given resolution, in the displayed orientation.
     Result<QImage> render(int page, double dpi, const std::atomic_bool *abort = nullptr) const;
 
+    /// How many words()/render() calls ran on the application's main thread in this process: the GUI must keep it
+    /// at zero (tests check it; the PDF worker process and tests themselves may call on their main thread).
+    static int mainThreadCalls();
+
 private:
     explicit PdfDocument(std::unique_ptr<Poppler::Document> doc);
     std::unique_ptr<Poppler::Document> m_doc;
