@@ -12,8 +12,7 @@ namespace overtext {
 namespace {
 
 /// A 72 dpi device: layout in points, the same for screen and PDF.
-const QPaintDevice *pointDevice()
-{
+const QPaintDevice *pointDevice() {
     static const QImage image = [] {
         QImage i(1, 1, QImage::Format_ARGB32);
         i.setDotsPerMeterX(2835);
@@ -34,9 +33,8 @@ struct Layout {
 };
 
 /// Lays the text out at `size` in `width`, stopping after `maxHeight`.
-Layout layoutText(const QString &text, const QFont &font, double width, double maxHeight, Qt::Alignment align,
-                  bool rtl, bool cjk)
-{
+Layout layoutText(const QString &text, const QFont &font, double width, double maxHeight, Qt::Alignment align, bool rtl,
+                  bool cjk) {
     Layout l;
     l.layout = std::make_unique<QTextLayout>(text, font, const_cast<QPaintDevice *>(pointDevice()));
     QTextOption option(align);
@@ -70,38 +68,37 @@ Layout layoutText(const QString &text, const QFont &font, double width, double m
     return l;
 }
 
-bool overlapsAny(const QRectF &r, const QList<QRectF> &others, const QRectF &self)
-{
+bool overlapsAny(const QRectF &r, const QList<QRectF> &others, const QRectF &self) {
     for (const QRectF &o : others)
         if (o != self && r.intersects(o))
             return true;
     return false;
 }
 
-/// The box grown into free space: downwards first (more lines), then to the right, never over other blocks, never
-/// past the page margin (the original's own margin, at least 18 pt).
-QRectF grownBox(const QRectF &box, const QRectF &self, const QList<QRectF> &others, const QSizeF &page)
-{
-    const double margin = 18;
+/// The box grown into free space: downwards (more lines), and with `right` also to the right; never closer than a
+/// few points to other blocks, never past the page's margin (at least 18 pt).
+QRectF grownBox(const QRectF &box, const QRectF &self, const QList<QRectF> &others, const QSizeF &page, bool right) {
+    const double margin = 18, clearance = 6, step = 2;
+    auto free = [&](const QRectF &r) {
+        return !overlapsAny(r.adjusted(-clearance, 0, clearance, clearance), others, self);
+    };
     QRectF grown = box;
-    const double step = 2;
     while (grown.height() < box.height() * 2.5 + 24 && grown.bottom() + step < page.height() - margin) {
-        QRectF next = grown.adjusted(0, 0, 0, step);
-        if (overlapsAny(next, others, self))
+        const QRectF next = grown.adjusted(0, 0, 0, step);
+        if (!free(next))
             break;
         grown = next;
     }
-    while (grown.width() < box.width() * 1.5 && grown.right() + step < page.width() - margin) {
-        QRectF next = grown.adjusted(0, 0, step, 0);
-        if (overlapsAny(next, others, self))
+    while (right && grown.width() < box.width() * 1.5 && grown.right() + step < page.width() - margin) {
+        const QRectF next = grown.adjusted(0, 0, step, 0);
+        if (!free(next))
             break;
         grown = next;
     }
     return grown;
 }
 
-Qt::Alignment alignmentOf(const Segment &s, bool rtl)
-{
+Qt::Alignment alignmentOf(const Segment &s, bool rtl) {
     // Centred when the original lines share a centre but not their edges.
     if (s.lineBoxes.size() >= 2) {
         bool centered = true, sameLeft = true;
@@ -117,15 +114,14 @@ Qt::Alignment alignmentOf(const Segment &s, bool rtl)
 }
 
 /// The block in its own upright frame: for sideways text the box's width and height swap.
-QRectF uprightBox(const QRectF &r, int rotation)
-{
-    return (rotation == 90 || rotation == 270) ? QRectF(0, 0, r.height(), r.width()) : QRectF(0, 0, r.width(), r.height());
+QRectF uprightBox(const QRectF &r, int rotation) {
+    return (rotation == 90 || rotation == 270) ? QRectF(0, 0, r.height(), r.width())
+                                               : QRectF(0, 0, r.width(), r.height());
 }
 
 } // namespace
 
-OverlayPainter::OverlayPainter(const QString &targetLanguage)
-{
+OverlayPainter::OverlayPainter(const QString &targetLanguage) {
     const QString lang = targetLanguage.section(QLatin1Char('-'), 0, 0).toLower();
     QString primary = QStringLiteral("Noto Sans");
     if (lang == QLatin1String("zh")) {
@@ -163,8 +159,7 @@ OverlayPainter::OverlayPainter(const QString &targetLanguage)
     m_families.removeDuplicates();
 }
 
-QFont OverlayPainter::font(double pointSize) const
-{
+QFont OverlayPainter::font(double pointSize) const {
     QFont f;
     f.setFamilies(m_families);
     f.setPointSizeF(std::max(1.0, pointSize));
@@ -174,8 +169,7 @@ QFont OverlayPainter::font(double pointSize) const
 }
 
 QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const QSizeF &page,
-                                       const QList<QRectF> &obstacles) const
-{
+                                       const QList<QRectF> &obstacles) const {
     QList<QRectF> others = obstacles;
     for (const OverlayBlock &b : blocks)
         others.append(b.segment.box);
@@ -198,19 +192,36 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
         FittedBlock f{s.box, start, true};
         const bool sideways = s.textRotation != 0;
         if (!tryIn(s.box, start, start * kFirstFloor, f)) {
-            const QRectF grown = sideways ? s.box : grownBox(s.box, s.box, others, page);
-            if (!tryIn(grown, start, start * kFirstFloor, f) &&
-                !tryIn(grown, start * kFirstFloor, kAbsoluteFloor, f))
-                f = FittedBlock{grown, kAbsoluteFloor, false};
+            const QRectF down = sideways ? s.box : grownBox(s.box, s.box, others, page, false);
+            const QRectF wide = sideways ? s.box : grownBox(s.box, s.box, others, page, true);
+            if (!tryIn(down, start, start * kFirstFloor, f) && !tryIn(wide, start, start * kFirstFloor, f) &&
+                !tryIn(wide, start * kFirstFloor, kAbsoluteFloor, f))
+                f = FittedBlock{wide, kAbsoluteFloor, false};
         }
         fitted.append(f);
+    }
+    // Blocks that had one size in the original keep one size in the translation: the smallest any of them needed.
+    QHash<int, double> groupSize;
+    for (int i = 0; i < blocks.size(); ++i) {
+        const int key = int(std::lround(blocks[i].segment.fontSize * 2));
+        groupSize[key] = groupSize.contains(key) ? std::min(groupSize[key], fitted[i].fontSize) : fitted[i].fontSize;
+    }
+    for (int i = 0; i < blocks.size(); ++i) {
+        const double size = groupSize.value(int(std::lround(blocks[i].segment.fontSize * 2)));
+        FittedBlock &f = fitted[i];
+        if (size >= f.fontSize || !f.complete)
+            continue;
+        const QRectF frame = uprightBox(f.box, blocks[i].segment.textRotation);
+        if (layoutText(blocks[i].text, font(size), frame.width(), frame.height(), alignmentOf(blocks[i].segment, m_rtl),
+                       m_rtl, m_cjk)
+                .complete)
+            f.fontSize = size;
     }
     return fitted;
 }
 
 void OverlayPainter::paint(QPainter &painter, const QList<OverlayBlock> &blocks, const QSizeF &page,
-                           const QList<QRectF> &obstacles) const
-{
+                           const QList<QRectF> &obstacles) const {
     const QList<FittedBlock> fitted = fit(blocks, page, obstacles);
     painter.save();
     painter.setPen(Qt::NoPen);
@@ -241,8 +252,7 @@ void OverlayPainter::paint(QPainter &painter, const QList<OverlayBlock> &blocks,
     painter.restore();
 }
 
-void OverlayPainter::sampleColors(QList<OverlayBlock> &blocks, const QImage &pageImage, const QSizeF &page)
-{
+void OverlayPainter::sampleColors(QList<OverlayBlock> &blocks, const QImage &pageImage, const QSizeF &page) {
     if (pageImage.isNull() || page.isEmpty())
         return;
     const QImage image = pageImage.convertToFormat(QImage::Format_RGB32);
@@ -258,13 +268,18 @@ void OverlayPainter::sampleColors(QList<OverlayBlock> &blocks, const QImage &pag
     for (OverlayBlock &b : blocks) {
         const QRectF r = b.segment.box.adjusted(-2, -2, 2, 2);
         // Background: the most common colour on a ring just outside the block.
-        QHash<QRgb, int> ring;
+        QHash<QRgb, int> ring;            // votes per colour, in coarse buckets
+        QHash<QRgb, QRgb> representative; // an actual pixel colour for each bucket
         const int steps = 40;
         for (int i = 0; i <= steps; ++i) {
             const double t = double(i) / steps;
-            for (const QPointF &p : {QPointF(r.left() + t * r.width(), r.top()), QPointF(r.left() + t * r.width(), r.bottom()),
-                                     QPointF(r.left(), r.top() + t * r.height()), QPointF(r.right(), r.top() + t * r.height())})
-                ++ring[pixel(p.x(), p.y()) & 0xF8F8F8];
+            for (const QPointF &p :
+                 {QPointF(r.left() + t * r.width(), r.top()), QPointF(r.left() + t * r.width(), r.bottom()),
+                  QPointF(r.left(), r.top() + t * r.height()), QPointF(r.right(), r.top() + t * r.height())}) {
+                const QRgb c = pixel(p.x(), p.y());
+                ++ring[c & 0xF8F8F8];
+                representative.insert(c & 0xF8F8F8, c);
+            }
         }
         QRgb bg = 0xFFFFFF;
         int best = -1;
@@ -273,6 +288,7 @@ void OverlayPainter::sampleColors(QList<OverlayBlock> &blocks, const QImage &pag
                 best = it.value();
                 bg = it.key();
             }
+        bg = representative.value(bg, 0xFFFFFF);
         b.background = QColor(bg | 0xFF000000);
         // Text: inside the line boxes, the pixels farthest from the background.
         QRgb ink = bg;

@@ -15,16 +15,16 @@ namespace overtext {
 
 /// One translated block to lay over the original page.
 struct OverlayBlock {
-    Segment segment;            ///< the original: box, line boxes, size, direction, rotation
-    QString text;               ///< the translation (or partial translation while it streams)
+    Segment segment;               ///< the original: box, line boxes, size, direction, rotation
+    QString text;                  ///< the translation (or partial translation while it streams)
     QColor background = Qt::white; ///< the page's colour around the original text
     QColor color = Qt::black;      ///< the original text's colour
 };
 
 /// Where and how large a block's translation is drawn.
 struct FittedBlock {
-    QRectF box;          ///< page points (displayed frame): nothing of the translation is drawn outside it
-    double fontSize = 0; ///< points
+    QRectF box;           ///< page points (displayed frame): nothing of the translation is drawn outside it
+    double fontSize = 0;  ///< points
     bool complete = true; ///< false when even the smallest size could not hold all of the text (the rest is cut)
 };
 

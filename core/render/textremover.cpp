@@ -1,9 +1,9 @@
 #include "render/textremover.h"
 
-#include <qpdf/QPDFObjectHandle.hh>
-#include <qpdf/QPDFPageObjectHelper.hh>
 #include <qpdf/Pipeline.hh>
 #include <qpdf/Pl_Buffer.hh>
+#include <qpdf/QPDFObjectHandle.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
 
 #include <string>
 #include <vector>
@@ -17,12 +17,11 @@ using Token = QPDFTokenizer::Token;
 /// Follows the graphics and text state far enough to know where each text-showing operator starts.
 class RemovingFilter : public QPDFObjectHandle::TokenFilter {
 public:
-    RemovingFilter(const QList<QRectF> &areas, const QTransform &toDisplayed) : m_areas(areas), m_toDisplayed(toDisplayed)
-    {
-    }
+    RemovingFilter(const QList<QRectF> &areas, const QTransform &toDisplayed)
+        : m_areas(areas)
+        , m_toDisplayed(toDisplayed) {}
 
-    void handleToken(const Token &token) override
-    {
+    void handleToken(const Token &token) override {
         switch (token.getType()) {
         case QPDFTokenizer::tt_word:
             operatorToken(token);
@@ -47,30 +46,26 @@ public:
     int removed() const { return m_removed; }
 
 private:
-    void flush()
-    {
+    void flush() {
         for (const Token &t : m_pending)
             writeToken(t);
         m_pending.clear();
         m_numbers.clear();
     }
 
-    double num(size_t fromEnd) const
-    {
+    double num(size_t fromEnd) const {
         return fromEnd < m_numbers.size() ? m_numbers[m_numbers.size() - 1 - fromEnd] : 0.0;
     }
 
     void nextLine() { translateLine(0, -m_leading); }
 
-    void translateLine(double tx, double ty)
-    {
+    void translateLine(double tx, double ty) {
         m_lineMatrix = QTransform(1, 0, 0, 1, tx, ty) * m_lineMatrix;
         m_textMatrix = m_lineMatrix;
     }
 
     /// Where the glyphs of the next show operator start, a little above the baseline, on the displayed page.
-    bool startsInside() const
-    {
+    bool startsInside() const {
         const QTransform text = QTransform(m_fontSize * m_scale, 0, 0, m_fontSize, 0, m_rise) * m_textMatrix * m_ctm;
         const QPointF p = m_toDisplayed.map(text.map(QPointF(0.05, 0.3)));
         for (const QRectF &r : m_areas)
@@ -79,8 +74,7 @@ private:
         return false;
     }
 
-    void operatorToken(const Token &token)
-    {
+    void operatorToken(const Token &token) {
         const std::string &op = token.getValue();
         bool drop = false;
         std::string replacement;
@@ -147,22 +141,24 @@ private:
 
 } // namespace
 
-QTransform TextRemover::userToDisplayed(const QRectF &cropBox, int rotation)
-{
+QTransform TextRemover::userToDisplayed(const QRectF &cropBox, int rotation) {
     // User space (origin bottom-left) to the unrotated page with a top-left origin …
     const QTransform flip(1, 0, 0, -1, -cropBox.left(), cropBox.bottom());
     const double w = cropBox.width(), h = cropBox.height();
     // … then turned clockwise by the page's /Rotate, as Poppler reports coordinates.
     switch (((rotation % 360) + 360) % 360) {
-    case 90: return flip * QTransform(0, 1, -1, 0, h, 0);
-    case 180: return flip * QTransform(-1, 0, 0, -1, w, h);
-    case 270: return flip * QTransform(0, -1, 1, 0, 0, w);
-    default: return flip;
+    case 90:
+        return flip * QTransform(0, 1, -1, 0, h, 0);
+    case 180:
+        return flip * QTransform(-1, 0, 0, -1, w, h);
+    case 270:
+        return flip * QTransform(0, -1, 1, 0, 0, w);
+    default:
+        return flip;
     }
 }
 
-int TextRemover::removeText(QPDFPageObjectHelper &page, const QList<QRectF> &areas, const QTransform &toDisplayed)
-{
+int TextRemover::removeText(QPDFPageObjectHelper &page, const QList<QRectF> &areas, const QTransform &toDisplayed) {
     if (areas.isEmpty())
         return 0;
     RemovingFilter filter(areas, toDisplayed);

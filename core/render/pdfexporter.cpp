@@ -1,0 +1,288 @@
+#include "render/pdfexporter.h"
+
+#include "pdf/pdfdocument.h"
+#include "render/textremover.h"
+
+#include <QCoroFuture>
+#include <QDir>
+#include <QFileInfo>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QRegularExpression>
+#include <QTemporaryFile>
+#include <QtConcurrent>
+
+#include <qpdf/QPDF.hh>
+#include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/QPDFPageObjectHelper.hh>
+#include <qpdf/QPDFWriter.hh>
+#include <qpdf/QUtil.hh>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+namespace overtext {
+
+namespace {
+
+Error cancelled() {
+    return Error{Error::Cancelled, QStringLiteral("The export was cancelled.")};
+}
+
+/// Qt writes ToUnicode maps that send some CJK glyphs to Kangxi radicals (the fonts map both code points to one
+/// glyph); copy and search would then give look-alike characters. Rewrites those entries to the unified ideographs.
+std::string fixToUnicode(const std::string &cmap) {
+    static const QRegularExpression hex(QStringLiteral("<(2[EF][0-9A-Fa-f]{2})>"));
+    QString text = QString::fromLatin1(cmap.data(), qsizetype(cmap.size()));
+    QString out;
+    qsizetype last = 0;
+    for (auto it = hex.globalMatch(text); it.hasNext();) {
+        const auto m = it.next();
+        const ushort code = m.captured(1).toUShort(nullptr, 16);
+        const bool radical = (code >= 0x2E80 && code <= 0x2EF3) || (code >= 0x2F00 && code <= 0x2FD5);
+        out += text.mid(last, m.capturedStart() - last);
+        const QString plain = QString(QChar(code)).normalized(QString::NormalizationForm_KC);
+        if (radical && plain.size() == 1 && plain[0].unicode() != code)
+            out += QStringLiteral("<%1>").arg(plain[0].unicode(), 4, 16, QLatin1Char('0')).toUpper();
+        else
+            out += m.captured(0);
+        last = m.capturedEnd();
+    }
+    out += text.mid(last);
+    const QByteArray bytes = out.toLatin1();
+    return std::string(bytes.constData(), size_t(bytes.size()));
+}
+
+void fixFonts(QPDF &overlay) {
+    for (QPDFObjectHandle obj : overlay.getAllObjects()) {
+        if (!obj.isDictionary() || !obj.hasKey("/ToUnicode"))
+            continue;
+        QPDFObjectHandle cmap = obj.getKey("/ToUnicode");
+        if (!cmap.isStream())
+            continue;
+        const std::shared_ptr<Buffer> data = cmap.getStreamData();
+        const std::string before(reinterpret_cast<const char *>(data->getBuffer()), data->getSize());
+        const std::string after = fixToUnicode(before);
+        if (after != before)
+            cmap.replaceStreamData(after, QPDFObjectHandle::newNull(), QPDFObjectHandle::newNull());
+    }
+}
+
+QRectF toRect(const QPDFObjectHandle::Rectangle &r) {
+    return QRectF(QPointF(r.llx, r.lly), QPointF(r.urx, r.ury));
+}
+
+/// Places page `source` (of any QPDF) as a form XObject filling `rect` of page `target`, on top of its content.
+void placePage(QPDF &targetPdf, QPDFPageObjectHelper target, QPDFPageObjectHelper source,
+               const QPDFObjectHandle::Rectangle &rect, bool invertRotation) {
+    QPDFObjectHandle form = source.getFormXObjectForPage();
+    if (form.getOwningQPDF() != &targetPdf)
+        form = targetPdf.copyForeignObject(form);
+    QPDFObjectHandle resources = target.getObjectHandle().getKey("/Resources");
+    if (!resources.isDictionary()) {
+        resources = QPDFObjectHandle::newDictionary();
+        target.getObjectHandle().replaceKey("/Resources", resources);
+    }
+    QPDFObjectHandle xobjects = resources.getKey("/XObject");
+    if (!xobjects.isDictionary()) {
+        xobjects = QPDFObjectHandle::newDictionary();
+        resources.replaceKey("/XObject", xobjects);
+    }
+    int suffix = 0;
+    const std::string name = resources.getUniqueResourceName("/OvtFx", suffix);
+    xobjects.replaceKey(name, form);
+    const std::string content = "q\n" + target.placeFormXObject(form, name, rect, invertRotation, true, true) + "\nQ\n";
+    // Keep the original drawing in its own q/Q so that its graphics state cannot leak into ours.
+    target.addPageContents(targetPdf.newStream("q\n"), true);
+    target.addPageContents(targetPdf.newStream("\nQ\n" + content), false);
+}
+
+Result<void> writeAtomically(QPDF &pdf, const QString &output) {
+    const QFileInfo info(output);
+    QTemporaryFile temp(info.absolutePath() + QStringLiteral("/.overtext-XXXXXX.pdf"));
+    if (!temp.open())
+        return Error{Error::Io, QStringLiteral("Cannot write in %1: %2").arg(info.absolutePath(), temp.errorString())};
+    temp.close();
+    try {
+        QPDFWriter writer(pdf, temp.fileName().toLocal8Bit().constData());
+        writer.setObjectStreamMode(qpdf_o_generate);
+        writer.setCompressStreams(true);
+        writer.setPreserveEncryption(false);
+        writer.write();
+    } catch (const std::exception &e) {
+        return Error{Error::Io,
+                     QStringLiteral("Could not write %1: %2").arg(info.fileName(), QString::fromLocal8Bit(e.what()))};
+    }
+    QFile written(temp.fileName());
+    written.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
+                           QFileDevice::ReadOther);
+    if (std::rename(QFile::encodeName(temp.fileName()).constData(), QFile::encodeName(output).constData()) != 0)
+        return Error{Error::Io, QStringLiteral("Could not write %1: %2")
+                                    .arg(info.fileName(), QString::fromLocal8Bit(std::strerror(errno)))};
+    temp.setAutoRemove(false);
+    return {};
+}
+
+} // namespace
+
+Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArray &password, const QString &output,
+                                            const QList<ExportPage> &pages, const ExportOptions &options,
+                                            const std::atomic_bool *abort) {
+    const QFileInfo in(input), out(output);
+    if (in.exists() && out.exists() && in.canonicalFilePath() == out.canonicalFilePath())
+        return Error{Error::Usage, QStringLiteral("The output %1 is the input; choose another name.").arg(output)};
+    if (QDir::cleanPath(in.absoluteFilePath()) == QDir::cleanPath(out.absoluteFilePath()))
+        return Error{Error::Usage, QStringLiteral("The output %1 is the input; choose another name.").arg(output)};
+    if (!QFileInfo(out.absolutePath()).isDir())
+        return Error{Error::Io, QStringLiteral("The folder %1 does not exist.").arg(out.absolutePath())};
+    if (!QFileInfo(out.absolutePath()).isWritable())
+        return Error{Error::Io,
+                     QStringLiteral("The folder %1 cannot be written to (permission denied).").arg(out.absolutePath())};
+
+    auto opened = PdfDocument::open(input, password);
+    if (!opened)
+        return opened.error();
+    const PdfDocument &doc = **opened;
+    std::map<int, ExportPage> byPage;
+    for (const ExportPage &p : pages)
+        if (p.page >= 1 && p.page <= doc.pageCount())
+            byPage[p.page] = p;
+
+    ExportReport report;
+    report.pages = doc.pageCount();
+
+    // 1. The overlay: one page per original page, in the displayed orientation.
+    QTemporaryFile overlayFile(QDir::tempPath() + QStringLiteral("/overtext-overlay-XXXXXX.pdf"));
+    if (!overlayFile.open())
+        return Error{Error::Io, QStringLiteral("Cannot create a temporary file: %1").arg(overlayFile.errorString())};
+    overlayFile.close();
+    {
+        const OverlayPainter painter(options.targetLanguage);
+        QPdfWriter writer(overlayFile.fileName());
+        writer.setResolution(72);
+        writer.setCreator(QStringLiteral("Overtext"));
+        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+        QPainter p;
+        for (int page = 1; page <= doc.pageCount(); ++page) {
+            if (abort && abort->load())
+                return cancelled();
+            const PageInfo info = doc.pageInfo(page);
+            writer.setPageSize(QPageSize(info.size, QPageSize::Point, QString(), QPageSize::ExactMatch));
+            if (page == 1) {
+                if (!p.begin(&writer))
+                    return Error{Error::Io, QStringLiteral("Cannot write the overlay PDF.")};
+            } else {
+                writer.newPage();
+            }
+            auto it = byPage.find(page);
+            if (it == byPage.end() || it->second.blocks.isEmpty())
+                continue;
+            QList<OverlayBlock> blocks = it->second.blocks;
+            auto image = doc.render(page, 50, abort);
+            if (image)
+                OverlayPainter::sampleColors(blocks, *image, info.size);
+            painter.paint(p, blocks, info.size, it->second.obstacles);
+        }
+        p.end();
+    }
+
+    try {
+        // 2. The original, its translated text removed, the overlay laid on top.
+        QPDF original;
+        original.processFile(QFile::encodeName(input).constData(), password.isEmpty() ? nullptr : password.constData());
+        QPDF overlay;
+        overlay.processFile(QFile::encodeName(overlayFile.fileName()).constData());
+        fixFonts(overlay);
+        std::vector<QPDFPageObjectHelper> originalPages = QPDFPageDocumentHelper(original).getAllPages();
+        std::vector<QPDFPageObjectHelper> overlayPages = QPDFPageDocumentHelper(overlay).getAllPages();
+        if (originalPages.size() != size_t(doc.pageCount()) || overlayPages.size() != originalPages.size())
+            return Error{Error::PdfDamaged, QStringLiteral("%1: qpdf and Poppler disagree on the number of pages; "
+                                                           "the file may be damaged.")
+                                                .arg(in.fileName())};
+
+        // For the bilingual forms: the untouched originals, from a second copy of the file.
+        QPDF pristine;
+        if (options.mode != ExportOptions::Mode::Translation)
+            pristine.processFile(QFile::encodeName(input).constData(),
+                                 password.isEmpty() ? nullptr : password.constData());
+
+        for (auto &[pageNo, page] : byPage) {
+            if (abort && abort->load())
+                return cancelled();
+            if (page.blocks.isEmpty())
+                continue;
+            QPDFPageObjectHelper target = originalPages[size_t(pageNo - 1)];
+            const int rotation = target.getObjectHandle().getKey("/Rotate").isInteger()
+                                     ? int(target.getObjectHandle().getKey("/Rotate").getIntValue())
+                                     : 0;
+            const QRectF crop = toRect(target.getCropBox().getArrayAsRectangle());
+            QList<QRectF> areas;
+            for (const OverlayBlock &b : page.blocks)
+                for (const QRectF &l :
+                     (b.segment.lineBoxes.isEmpty() ? QList<QRectF>{b.segment.box} : b.segment.lineBoxes))
+                    areas.append(l.adjusted(-1, -1, 1, 1));
+            const int removed = TextRemover::removeText(target, areas, TextRemover::userToDisplayed(crop, rotation));
+            report.textOperatorsRemoved += removed;
+            if (removed == 0)
+                report.warnings.append(QStringLiteral("page %1: the original text could not be removed from the "
+                                                      "page's content (it is drawn inside form XObjects or as "
+                                                      "images); it is covered instead")
+                                           .arg(pageNo));
+            placePage(original, target, overlayPages[size_t(pageNo - 1)], target.getCropBox().getArrayAsRectangle(),
+                      true);
+        }
+
+        if (options.mode == ExportOptions::Mode::Translation) {
+            auto written = writeAtomically(original, output);
+            if (!written)
+                return written.error();
+            return report;
+        }
+
+        // 3. Bilingual: a new document whose pages show the original and the translation.
+        QPDF dual;
+        dual.emptyPDF();
+        QPDFPageDocumentHelper dualPages(dual);
+        std::vector<QPDFPageObjectHelper> pristinePages = QPDFPageDocumentHelper(pristine).getAllPages();
+        for (size_t i = 0; i < originalPages.size(); ++i) {
+            if (abort && abort->load())
+                return cancelled();
+            if (options.mode == ExportOptions::Mode::Alternate) {
+                dualPages.addPage(pristinePages[i], false);
+                dualPages.addPage(originalPages[i], false);
+                continue;
+            }
+            const PageInfo info = doc.pageInfo(int(i) + 1);
+            const double w = info.size.width(), h = info.size.height();
+            QPDFObjectHandle pageDict = dual.makeIndirectObject(
+                QPDFObjectHandle::parse("<< /Type /Page /MediaBox [0 0 " + QUtil::double_to_string(2 * w) + " " +
+                                        QUtil::double_to_string(h) + "] /Resources << >> /Contents [] >>"));
+            QPDFPageObjectHelper sheet(pageDict);
+            dualPages.addPage(sheet, false);
+            QPDFPageObjectHelper added = dualPages.getAllPages().back();
+            placePage(dual, added, pristinePages[i], QPDFObjectHandle::Rectangle(0, 0, w, h), false);
+            placePage(dual, added, originalPages[i], QPDFObjectHandle::Rectangle(w, 0, 2 * w, h), false);
+        }
+        auto written = writeAtomically(dual, output);
+        if (!written)
+            return written.error();
+        return report;
+    } catch (const std::exception &e) {
+        return Error{
+            Error::PdfDamaged,
+            QStringLiteral("%1 could not be rewritten: %2").arg(in.fileName(), QString::fromLocal8Bit(e.what()))};
+    }
+}
+
+QCoro::Task<Result<ExportReport>> PdfExporter::exportInBackground(QString input, QByteArray password, QString output,
+                                                                  QList<ExportPage> pages, ExportOptions options) {
+    // A named future: GCC 12 destroys the captures twice when co_await takes QtConcurrent::run's result directly.
+    QFuture<Result<ExportReport>> future =
+        QtConcurrent::run([=] { return exportPdf(input, password, output, pages, options, nullptr); });
+    co_return co_await future;
+}
+
+} // namespace overtext
