@@ -3,6 +3,7 @@
 #include "render/pdfexporter.h"
 #include "testpaths.h"
 
+#include <QPainter>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -99,6 +100,238 @@ private Q_SLOTS:
         QVERIFY(doc.ok());
         QCOMPARE((*doc)->pageCount(), 2);
         QCOMPARE((*doc)->pageInfo(1).size, QSizeF(595, 842));
+    }
+
+    void keepsImagesLinksAndBookmarks_data() {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("wikipedia print with images and links") << QStringLiteral("prose-en-wikipedia-pdfjs.pdf");
+        QTest::newRow("term report with links and bookmarks") << QStringLiteral("prose-en-term-report.pdf");
+    }
+    void keepsImagesLinksAndBookmarks() {
+        QFETCH(QString, file);
+        const QString in = testpaths::corpusDir() + QLatin1Char('/') + file;
+        if (!QFile::exists(in))
+            QSKIP("corpus not available");
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.pdf"));
+        auto report = PdfExporter::exportPdf(in, {}, out, translateAll(in, pseudoTranslate),
+                                             {ExportOptions::Mode::Translation, QStringLiteral("es")});
+        QVERIFY2(report.ok(), qPrintable(report.ok() ? QString() : report.error().message));
+        auto images = [](const QString &pdf) {
+            QProcess p;
+            p.start(QStringLiteral("pdfimages"), {QStringLiteral("-list"), pdf});
+            p.waitForFinished(60000);
+            return QString::fromUtf8(p.readAllStandardOutput()).trimmed().split(QLatin1Char('\n')).size() - 2;
+        };
+        auto qpdfCount = [](const QString &pdf, const QByteArray &needle) {
+            QProcess p;
+            p.start(QStringLiteral("qpdf"),
+                    {QStringLiteral("--qdf"), QStringLiteral("--object-streams=disable"), pdf, QStringLiteral("-")});
+            p.waitForFinished(60000);
+            return int(p.readAllStandardOutput().count(needle));
+        };
+        QCOMPARE(images(out), images(in));
+        QCOMPARE(qpdfCount(out, "/Subtype /Link"), qpdfCount(in, "/Subtype /Link"));
+        QCOMPARE(qpdfCount(out, "/Outlines"), qpdfCount(in, "/Outlines"));
+        QCOMPARE(qpdfCount(out, "/Title"), qpdfCount(in, "/Title"));
+        // A few megabytes at most for fonts on top of the input's size.
+        QVERIFY(QFileInfo(out).size() < QFileInfo(in).size() + 4 * 1024 * 1024);
+    }
+
+    void noTranslatedTextOutsideItsFittedBox() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.pdf"));
+        // Much longer than the original, to force shrinking and growing.
+        auto longer = [](const QString &t) { return pseudoTranslate(t + QLatin1Char(' ') + t.left(t.size() / 2)); };
+        const auto pages = translateAll(testpaths::samplePdf(), longer);
+        auto report = PdfExporter::exportPdf(testpaths::samplePdf(), {}, out, pages,
+                                             {ExportOptions::Mode::Translation, QStringLiteral("es")});
+        QVERIFY(report.ok());
+        const OverlayPainter painter(QStringLiteral("es"));
+        auto doc = PdfDocument::open(out);
+        QVERIFY(doc.ok());
+        for (const ExportPage &page : pages) {
+            const QList<FittedBlock> fitted =
+                painter.fit(page.blocks, (*doc)->pageInfo(page.page).size, page.obstacles);
+            int checked = 0;
+            for (const Word &w : (*doc)->words(page.page).value()) {
+                if (!w.text.startsWith(QLatin1Char('x')))
+                    continue; // not a translated word
+                bool inside = false;
+                for (const FittedBlock &f : fitted)
+                    inside |= f.box.adjusted(-1, -1, 1, 1).contains(w.box);
+                QVERIFY2(inside, qPrintable(QStringLiteral("page %1: '%2' at %3,%4 is outside every fitted box")
+                                                .arg(page.page)
+                                                .arg(w.text)
+                                                .arg(w.box.x())
+                                                .arg(w.box.y())));
+                ++checked;
+            }
+            QVERIFY(checked > 20);
+        }
+    }
+
+    void everyScriptReadsBack_data() {
+        QTest::addColumn<QString>("lang");
+        QTest::addColumn<QString>("translation");
+        QTest::newRow("Chinese") << QStringLiteral("zh")
+                                 << QStringLiteral("这是一段中文译文，用来检查导出的文字能否被正确地复制和搜索。");
+        QTest::newRow("Japanese") << QStringLiteral("ja")
+                                  << QStringLiteral("これは日本語の翻訳です。漢字とかなが正しく読めるか確かめます。");
+        QTest::newRow("Arabic")
+            << QStringLiteral("ar")
+            << QStringLiteral("هذه ترجمة عربية قصيرة للتحقق من أن النص يقرأ من اليمين إلى اليسار ولا يفقد الأسطر");
+        QTest::newRow("Hebrew") << QStringLiteral("he")
+                                << QStringLiteral("זהו תרגום קצר לעברית כדי לבדוק את כיוון הכתיבה");
+        QTest::newRow("Russian") << QStringLiteral("ru")
+                                 << QStringLiteral("Это короткий перевод на русский язык для проверки экспорта");
+        QTest::newRow("Greek") << QStringLiteral("el")
+                               << QStringLiteral("Αυτή είναι μια σύντομη μετάφραση στα ελληνικά");
+        QTest::newRow("Hindi") << QStringLiteral("hi") << QStringLiteral("यह जाँचने के लिए एक छोटा हिंदी अनुवाद है");
+        QTest::newRow("Thai") << QStringLiteral("th") << QStringLiteral("นี่คือคำแปลภาษาไทยสั้นๆ เพื่อตรวจสอบการส่งออก");
+    }
+    void everyScriptReadsBack() {
+        QFETCH(QString, lang);
+        QFETCH(QString, translation);
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.pdf"));
+        const auto pages = translateAll(testpaths::samplePdf(), [&](const QString &) { return translation; });
+        auto report =
+            PdfExporter::exportPdf(testpaths::samplePdf(), {}, out, pages, {ExportOptions::Mode::Translation, lang});
+        QVERIFY(report.ok());
+        if (const QString keep = qEnvironmentVariable("OVERTEXT_KEEP_TEST_PDFS"); !keep.isEmpty())
+            QFile::copy(out, keep + QStringLiteral("/sample.%1.pdf").arg(lang));
+        // Read back after NFKC; pdftotext breaks lines and may order right-to-left words its own way, so compare the
+        // words (or, for scripts without spaces, the characters without whitespace).
+        const QString text =
+            pdftotext(out, {QStringLiteral("-f"), QStringLiteral("1"), QStringLiteral("-l"), QStringLiteral("1")})
+                .normalized(QString::NormalizationForm_KC);
+        const QString want = translation.normalized(QString::NormalizationForm_KC);
+        // Qt's PDF writer maps glyphs back to text through the font's cmap only: glyphs that shaping substitutes
+        // (Devanagari conjuncts and reordered vowel signs, Thai tone marks moved by GSUB) have no entry, so copy and
+        // search lose those characters although the page looks right. Known, see README.
+        if (lang == QLatin1String("hi") || lang == QLatin1String("th"))
+            QEXPECT_FAIL("", "Qt's ToUnicode map lacks glyphs substituted by shaping", Continue);
+        const bool spaced = lang != QLatin1String("zh") && lang != QLatin1String("ja") && lang != QLatin1String("th");
+        if (spaced) {
+            bool all = true;
+            for (const QString &w : want.split(QLatin1Char(' ')))
+                all &= text.contains(w);
+            QVERIFY2(all, qPrintable(QStringLiteral("'%1' not all found in:\n%2").arg(want, text.left(400))));
+        } else {
+            QString squeezed = text;
+            squeezed.remove(QRegularExpression(QStringLiteral("\\s")));
+            QString w = want;
+            w.remove(QRegularExpression(QStringLiteral("\\s")));
+            QVERIFY2(squeezed.contains(w), qPrintable(squeezed.left(300)));
+            // No Kangxi radicals (U+2F00–U+2FDF) in place of the ideographs.
+            for (QChar c : pdftotext(out))
+                QVERIFY(!(c.unicode() >= 0x2F00 && c.unicode() <= 0x2FDF));
+        }
+    }
+
+    void previewAndExportDrawTheSame() {
+        // The preview paints the overlay over Poppler's rendering of the original; the export is rendered by Poppler.
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.pdf"));
+        const auto pages = translateAll(testpaths::samplePdf(), pseudoTranslate);
+        QVERIFY(PdfExporter::exportPdf(testpaths::samplePdf(), {}, out, pages,
+                                       {ExportOptions::Mode::Translation, QStringLiteral("es")})
+                    .ok());
+        const double dpi = 100;
+        auto original = PdfDocument::open(testpaths::samplePdf());
+        auto exported = PdfDocument::open(out);
+        QImage preview = (*original)->render(1, dpi).value().convertToFormat(QImage::Format_RGB32);
+        const QImage pdf = (*exported)->render(1, dpi).value().convertToFormat(QImage::Format_RGB32);
+        QCOMPARE(preview.size(), pdf.size());
+        {
+            QList<OverlayBlock> blocks = pages[0].blocks;
+            OverlayPainter::sampleColors(blocks, preview, (*original)->pageInfo(1).size);
+            QPainter p(&preview);
+            p.setRenderHint(QPainter::Antialiasing);
+            p.setRenderHint(QPainter::TextAntialiasing);
+            p.scale(dpi / 72, dpi / 72);
+            OverlayPainter(QStringLiteral("es")).paint(p, blocks, (*original)->pageInfo(1).size, pages[0].obstacles);
+        }
+        if (const QString keep = qEnvironmentVariable("OVERTEXT_KEEP_TEST_PDFS"); !keep.isEmpty()) {
+            preview.save(keep + QStringLiteral("/preview.png"));
+            pdf.save(keep + QStringLiteral("/export.png"));
+        }
+        // Qt and Poppler antialias glyph edges and round glyph positions differently (by up to a pixel at 100 dpi);
+        // the text must be in the same places: every pixel matches one within a pixel of it in the other image.
+        qint64 far = 0, inked = 0;
+        auto near = [](const QImage &a, const QImage &b, int x, int y) {
+            int best = 255;
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dx = -1; dx <= 1; ++dx) {
+                    const int bx = std::clamp(x + dx, 0, b.width() - 1), by = std::clamp(y + dy, 0, b.height() - 1);
+                    best = std::min(best, std::abs(qGray(a.pixel(x, y)) - qGray(b.pixel(bx, by))));
+                }
+            return best;
+        };
+        for (int y = 0; y < pdf.height(); ++y)
+            for (int x = 0; x < pdf.width(); ++x) {
+                const bool ink = qGray(preview.pixel(x, y)) < 128 || qGray(pdf.pixel(x, y)) < 128;
+                inked += ink;
+                far += ink && std::max(near(preview, pdf, x, y), near(pdf, preview, x, y)) > 96;
+            }
+        QVERIFY(inked > 5000);
+        QVERIFY2(far < inked / 10, qPrintable(QStringLiteral("%1 of %2 inked pixels differ").arg(far).arg(inked)));
+    }
+
+    void bilingualModes() {
+        QTemporaryDir dir;
+        const auto pages = translateAll(testpaths::samplePdf(), pseudoTranslate);
+        const QString side = dir.filePath(QStringLiteral("side.pdf")), alt = dir.filePath(QStringLiteral("alt.pdf"));
+        QVERIFY(PdfExporter::exportPdf(testpaths::samplePdf(), {}, side, pages,
+                                       {ExportOptions::Mode::SideBySide, QStringLiteral("es")})
+                    .ok());
+        QVERIFY(PdfExporter::exportPdf(testpaths::samplePdf(), {}, alt, pages,
+                                       {ExportOptions::Mode::Alternate, QStringLiteral("es")})
+                    .ok());
+        auto s = PdfDocument::open(side);
+        QCOMPARE((*s)->pageCount(), 2);
+        QCOMPARE((*s)->pageInfo(1).size, QSizeF(2 * 595, 842));
+        // Left half the original, right half the translation.
+        bool leftOriginal = false, rightTranslated = false;
+        for (const Word &w : (*s)->words(1).value()) {
+            leftOriginal |= w.box.right() < 595 && w.text == QLatin1String("harbour");
+            rightTranslated |= w.box.left() > 595 && w.text == QLatin1String("xruobrah");
+        }
+        QVERIFY(leftOriginal && rightTranslated);
+        auto a = PdfDocument::open(alt);
+        QCOMPARE((*a)->pageCount(), 4);
+        const QString p1 =
+            pdftotext(alt, {QStringLiteral("-f"), QStringLiteral("1"), QStringLiteral("-l"), QStringLiteral("1")});
+        const QString p2 =
+            pdftotext(alt, {QStringLiteral("-f"), QStringLiteral("2"), QStringLiteral("-l"), QStringLiteral("2")});
+        QVERIFY(p1.contains(QLatin1String("Harbour")) && !p1.contains(QLatin1String("xruobraH")));
+        QVERIFY(p2.contains(QLatin1String("xruobraH")) && !p2.contains(QLatin1String("Harbour")));
+    }
+
+    void rotatedPageKeepsItsGeometry() {
+        const QString in = testpaths::corpusDir() + QStringLiteral("/rotated-page90-distiller.pdf");
+        if (!QFile::exists(in))
+            QSKIP("corpus not available");
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.pdf"));
+        QList<Segment> before;
+        const auto pages = translateAll(in, pseudoTranslate, &before);
+        QVERIFY(
+            PdfExporter::exportPdf(in, {}, out, pages, {ExportOptions::Mode::Translation, QStringLiteral("es")}).ok());
+        auto doc = PdfDocument::open(out);
+        QCOMPARE((*doc)->pageInfo(2).rotation, 90);
+        const QList<Segment> after = (*doc)->segments(2).value();
+        for (const Segment &s : before) {
+            if (s.page != 2 || s.kind != SegmentKind::Prose)
+                continue;
+            bool found = false;
+            for (const Segment &t : after)
+                found |= t.text.startsWith(pseudoTranslate(s.text).left(8)) && t.textRotation == s.textRotation &&
+                         std::abs(t.box.top() - s.box.top()) < s.fontSize * 1.5 &&
+                         std::abs(t.box.left() - s.box.left()) < s.fontSize * 1.5;
+            QVERIFY2(found, qPrintable(s.text));
+        }
     }
 
     void outputEqualToInputIsRefused() {

@@ -43,7 +43,9 @@ Layout layoutText(const QString &text, const QFont &font, double width, double m
     l.layout->setTextOption(option);
     l.layout->setCacheEnabled(true);
     const QFontMetricsF fm(font, pointDevice());
-    const double pitch = fm.ascent() + fm.descent();
+    // The font's own line height, but no more than 1.45 em: Arabic and Devanagari fonts reserve room for stacked
+    // marks that running text rarely needs, and would otherwise need far more space than the original.
+    const double pitch = std::min(fm.ascent() + fm.descent(), 1.45 * font.pointSizeF());
     l.layout->beginLayout();
     double y = 0;
     for (;;) {

@@ -43,7 +43,8 @@ public:
     explicit operator bool() const { return ok(); }
     T &value() & { return std::get<0>(m_v); }
     const T &value() const & { return std::get<0>(m_v); }
-    T &&value() && { return std::get<0>(std::move(m_v)); }
+    /// On a temporary, the value itself (moved out), so that `for (x : f().value())` does not dangle.
+    T value() && { return std::get<0>(std::move(m_v)); }
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
     T &operator*() & { return value(); }
