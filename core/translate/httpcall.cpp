@@ -89,7 +89,7 @@ QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest
     poll->stop();
     QObject::disconnect(reply, nullptr, reply, nullptr);
     result.status = status();
-    const QByteArray rest = reply->readAll();
+    const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray();
     if (onChunk && result.status >= 200 && result.status < 300) {
         if (!rest.isEmpty())
             onChunk(rest);

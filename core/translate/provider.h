@@ -7,6 +7,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -42,7 +43,8 @@ using PartialSink = std::function<void(const QString &id, const QString &textSoF
 /// A shared flag a caller sets to stop work; checked after every co_await.
 class CancelToken {
 public:
-    CancelToken() : m_flag(std::make_shared<bool>(false)) {}
+    CancelToken()
+        : m_flag(std::make_shared<bool>(false)) {}
     void cancel() { *m_flag = true; }
     bool isCancelled() const { return *m_flag; }
 
@@ -53,6 +55,9 @@ private:
 /// The answer to one request: translations by unit id. Units missing from the map were not answered.
 struct TranslationBatchResult {
     QHash<QString, QString> translations;
+    /// Answered, but the answer looks wrong (same as the source, or far too short or long; see isSuspicious() in
+    /// batchcodec.h): still in translations, but worth re-sending alone.
+    QStringList suspiciousIds;
     qint64 inputTokens = 0;
     qint64 outputTokens = 0;
 };

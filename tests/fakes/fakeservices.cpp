@@ -184,7 +184,7 @@ FakeResponse openAi(State &s, FakeRequest &req) {
             404, "{\"error\":{\"message\":\"The model `unknown-model` does not exist\",\"code\":\"model_not_found\"}}");
 
     const QString answer = llmAnswer(req.unitIds, req.texts, targetFromPrompt(system), f);
-    auto event = [](const QJsonObject &delta, const QJsonValue &finish) {
+    auto event = [](const QJsonObject &delta, const QJsonValue &finish) -> QByteArray {
         const QJsonObject choice{
             {QStringLiteral("index"), 0}, {QStringLiteral("delta"), delta}, {QStringLiteral("finish_reason"), finish}};
         const QJsonObject chunk{{QStringLiteral("id"), QStringLiteral("chatcmpl-fake")},
@@ -245,7 +245,7 @@ FakeResponse anthropic(State &s, FakeRequest &req) {
     if (req.path != "/v1/messages")
         return FakeResponse::json(
             404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"Not found\"}}");
-    auto event = [](const char *type, const QJsonObject &data) {
+    auto event = [](const char *type, const QJsonObject &data) -> QByteArray {
         return QByteArray("event: ") + type + "\ndata: " + compact(data) + "\n\n";
     };
     const QString answer =
@@ -258,7 +258,7 @@ FakeResponse anthropic(State &s, FakeRequest &req) {
                                        {QStringLiteral("usage"), QJsonObject{{QStringLiteral("input_tokens"), 321},
                                                                              {QStringLiteral("output_tokens"), 1}}}}}});
     int block = 0;
-    auto blockEvent = [&](const char *type, const QJsonObject &contentBlock) {
+    auto blockEvent = [&](const char *type, const QJsonObject &contentBlock) -> QByteArray {
         QJsonObject o;
         o.insert(QStringLiteral("type"), QLatin1String(type));
         o.insert(QStringLiteral("index"), block);
