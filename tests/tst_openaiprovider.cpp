@@ -241,8 +241,53 @@ private Q_SLOTS:
         QCOMPARE(o.result->error().code, Error::Network);
         QVERIFY2(o.result->error().message.contains(QLatin1String("redirected")),
                  qPrintable(o.result->error().message));
-        for (const FakeRequest &r : other.requests())
-            QVERIFY(!r.headers.contains("authorization"));
+        QCOMPARE(other.requestCount(), 0);
+        QCOMPARE(server.requestCount(), 1);
+    }
+
+    /// A server that refuses stream_options gets the request once more without it, and the answer still streams.
+    void retriesWithoutStreamOptions() {
+        FakeHttpServer server;
+        FakeHandler openAi = fakeOpenAiHandler({});
+        server.setHandler([openAi](FakeRequest &req) {
+            if (req.body.contains("stream_options"))
+                return FakeResponse::json(
+                    400, "{\"error\":{\"message\":\"Unrecognized request argument supplied: stream_options\"}}");
+            return openAi(req);
+        });
+        QVERIFY(server.listen());
+        OpenAiProvider provider(configFor(server));
+        const Outcome o = run(provider);
+        QVERIFY2(o.result->ok(), qPrintable(o.result->ok() ? QString() : o.result->error().message));
+        QCOMPARE((*o.result)->translations.size(), 3);
+        QCOMPARE(server.requestCount(), 2);
+        QVERIFY((*o.result)->inputTokens > 0); // estimated, as no usage came
+    }
+
+    /// Random faults with a fixed seed are reproducible, and every call ends in a result or a clear error.
+    void seededRandomFaults() {
+        auto runOnce = [](QList<int> &codes) {
+            FakeBehaviour b;
+            b.faultProbability = 0.4;
+            b.randomFault = Fault::ServerError;
+            b.seed = 7;
+            b.chunkDelayMs = 0;
+            FakeHttpServer server;
+            server.setHandler(fakeOpenAiHandler(b));
+            QVERIFY(server.listen());
+            OpenAiProvider provider(configFor(server));
+            for (int i = 0; i < 12; ++i) {
+                const Outcome o = run(provider);
+                QVERIFY(o.result.has_value());
+                codes.append(o.result->ok() ? -1 : int(o.result->error().code));
+            }
+        };
+        QList<int> first, second;
+        runOnce(first);
+        runOnce(second);
+        QCOMPARE(first, second);
+        QVERIFY(first.contains(-1));
+        QVERIFY(first.contains(int(Error::Service)));
     }
 
     void connectionRefused() {

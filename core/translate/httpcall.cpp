@@ -49,7 +49,7 @@ QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest
                                      std::function<void(const QByteArray &)> onChunk) {
     HttpCallResult result;
     result.url = request.url();
-    if (!pool) {
+    if (!pool || cancel.isCancelled()) {
         result.cancelled = true;
         co_return result;
     }

@@ -92,11 +92,12 @@ QByteArray OpenAiProvider::buildBody(const EncodedBatch &batch, bool includeUsag
 
 QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translate(TranslationRequest request, PartialSink sink,
                                                                       CancelToken cancel) {
+    const QString secret = m_config.apiKey; // `this` may be gone when an exception arrives
     try {
         co_return co_await translateBatch(std::move(request), std::move(sink), std::move(cancel));
     } catch (const std::exception &e) {
         co_return Error{Error::Internal, QStringLiteral("Unexpected failure while translating: %1")
-                                             .arg(redactSecret(QString::fromUtf8(e.what()), m_config.apiKey))};
+                                             .arg(redactSecret(QString::fromUtf8(e.what()), secret))};
     } catch (...) {
         co_return Error{Error::Internal, QStringLiteral("Unexpected failure while translating.")};
     }

@@ -62,6 +62,24 @@ struct TranslationBatchResult {
     qint64 outputTokens = 0;
 };
 
+/// Whether trying the same request again later can help: connection trouble, timeouts, rate limits, server-side
+/// failures (5xx, 529 overloaded, an error event mid-stream) and unreadable answers. Not: rejected credentials, client
+/// errors like an unknown model (400/404/422), quota exhaustion (DeepL's 456), cancellation, bugs. For RateLimited
+/// (and some Service errors) wait retryAfterMs when it is not -1.
+inline bool isRetryable(const Error &error) {
+    switch (error.code) {
+    case Error::Network:
+    case Error::Timeout:
+    case Error::RateLimited:
+    case Error::Parse:
+        return true;
+    case Error::Service:
+        return error.httpStatus == 0 || error.httpStatus >= 500 || error.httpStatus == 408 || error.httpStatus == 409;
+    default:
+        return false;
+    }
+}
+
 /// A translation backend. One implementation per file. Lives on the GUI (or CLI main) thread; all work is
 /// asynchronous on the event loop. Errors come back as Error values (Auth, RateLimited with the delay in the message's
 /// retryAfterMs, Service, Network, Parse, Cancelled), never as exceptions.
