@@ -96,6 +96,7 @@ private Q_SLOTS:
         QCOMPARE(int(r->error().code), errorCode);
         QVERIFY2(r->error().message.contains(messagePart), qPrintable(r->error().message));
         QVERIFY2(!r->error().message.contains(QLatin1String("SECRET")), qPrintable(r->error().message));
+        QCOMPARE(isRetryable(r->error()), fault != Fault::QuotaExceeded && fault != Fault::Unauthorized);
         if (fault == Fault::RateLimit)
             QCOMPARE(r->error().retryAfterMs, 2000);
     }

@@ -138,6 +138,7 @@ private Q_SLOTS:
             QVERIFY2(e.message.contains(messagePart), qPrintable(e.message));
             QVERIFY2(!e.message.contains(kKey), qPrintable(e.message));
             QVERIFY2(!e.message.contains(QLatin1String("SECRET")), qPrintable(e.message));
+            QCOMPARE(isRetryable(e), fault != Fault::Unauthorized);
             if (fault == Fault::RateLimit)
                 QCOMPARE(e.retryAfterMs, 3000);
             if (fault == Fault::RateLimitHttpDate)
@@ -179,6 +180,7 @@ private Q_SLOTS:
         QVERIFY(o.result && !o.result->ok());
         QCOMPARE(o.result->error().code, Error::Service);
         QCOMPARE(o.result->error().httpStatus, 404);
+        QVERIFY(!isRetryable(o.result->error()));
         QVERIFY2(o.result->error().message.contains(QLatin1String("`unknown-model` does not exist")),
                  qPrintable(o.result->error().message));
     }
