@@ -266,6 +266,26 @@ private Q_SLOTS:
         QVERIFY((*o.result)->inputTokens > 0); // estimated, as no usage came
     }
 
+    /// A server that ignores stream:true and answers one chat.completion JSON is still understood.
+    void nonStreamedAnswer() {
+        FakeHttpServer server;
+        server.setHandler([](FakeRequest &) {
+            return FakeResponse::json(200,
+                                      "{\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"role\":"
+                                      "\"assistant\",\"content\":\"{\\\"p1-0\\\": \\\"uno\\\", \\\"p1-2\\\": "
+                                      "\\\"tres\\\"}\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,"
+                                      "\"completion_tokens\":3}}");
+        });
+        QVERIFY(server.listen());
+        OpenAiProvider provider(configFor(server));
+        const Outcome o = run(provider);
+        QVERIFY2(o.result->ok(), qPrintable(o.result->ok() ? QString() : o.result->error().message));
+        QCOMPARE((*o.result)->translations.value(QStringLiteral("p1-0")), QStringLiteral("uno"));
+        QCOMPARE((*o.result)->translations.value(QStringLiteral("p1-2")), QStringLiteral("tres"));
+        QVERIFY(!(*o.result)->translations.contains(QStringLiteral("p1-1")));
+        QCOMPARE((*o.result)->inputTokens, 9);
+    }
+
     /// Random faults with a fixed seed are reproducible, and every call ends in a result or a clear error.
     void seededRandomFaults() {
         auto runOnce = [](QList<int> &codes) {

@@ -152,14 +152,42 @@ QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translateBatch(Trans
             if (finish.isString() && !finish.toString().isEmpty())
                 done = true;
         };
+        // A server (or proxy) that ignores stream:true answers one JSON completion: keep the first bytes to read it.
+        QByteArray unstreamed;
+        bool sawEvent = false;
         auto onChunk = [&](const QByteArray &bytes) {
-            for (const SseEvent &ev : sse.feed(bytes))
+            if (!sawEvent && unstreamed.size() < 8 * 1024 * 1024)
+                unstreamed += bytes;
+            for (const SseEvent &ev : sse.feed(bytes)) {
+                sawEvent = true;
                 onEvent(ev);
+            }
         };
         const HttpCallResult http = co_await httpCall(pool, netRequest, includeUsage ? bodyWithUsage : bodyWithoutUsage,
                                                       cancel, options, onChunk);
-        for (const SseEvent &ev : sse.finish())
+        for (const SseEvent &ev : sse.finish()) {
+            sawEvent = true;
             onEvent(ev);
+        }
+        if (!sawEvent && http.status >= 200 && http.status < 300) {
+            const QJsonObject completion = QJsonDocument::fromJson(unstreamed).object();
+            const QJsonValue content = completion.value(QLatin1String("choices"))
+                                           .toArray()
+                                           .first()
+                                           .toObject()
+                                           .value(QLatin1String("message"))
+                                           .toObject()
+                                           .value(QLatin1String("content"));
+            if (content.isString()) {
+                for (const auto &u : answer.feed(content.toString()))
+                    if (sink)
+                        sink(u.id, u.textSoFar);
+                const QJsonObject usage = completion.value(QLatin1String("usage")).toObject();
+                inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger(-1);
+                outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger(-1);
+                done = true;
+            }
+        }
 
         if (auto error = errorFromHttp(http, kService, secret)) {
             // Some servers reject the stream_options field: ask once more without it.
