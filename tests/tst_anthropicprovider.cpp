@@ -112,6 +112,26 @@ private Q_SLOTS:
             QVERIFY2(!t.contains(QLatin1String("THINKING")), qPrintable(t));
     }
 
+    /// Faults scripted per request index: the first call is rate limited, the second succeeds on the same
+    /// keep-alive server.
+    void faultPerRequest() {
+        FakeBehaviour b;
+        b.faultAt.insert(0, Fault::RateLimitHttpDate);
+        FakeHttpServer server;
+        server.setHandler(fakeAnthropicHandler(b));
+        QVERIFY(server.listen());
+        AnthropicProvider provider(configFor(server));
+        auto first = runTask(provider.translate(sampleRequest(), {}, {}));
+        QVERIFY(first && !first->ok());
+        QCOMPARE(first->error().code, Error::RateLimited);
+        QVERIFY(first->error().retryAfterMs > 0);
+        auto second = runTask(provider.translate(sampleRequest(), {}, {}));
+        QVERIFY(second && second->ok());
+        QCOMPARE((*second)->translations.size(), 3);
+        QCOMPARE(server.requestCount(), 2);
+        QCOMPARE(server.inFlight(), 0);
+    }
+
     /// An `event: error` inside a 200 stream (overloaded) is a retryable Service error with Anthropic's words.
     void errorEventMidStream() {
         FakeHttpServer server;

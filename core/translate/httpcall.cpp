@@ -87,7 +87,8 @@ QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest
     }
     // The frame's locals captured above by reference must not be reached once we return.
     poll->stop();
-    QObject::disconnect(reply, nullptr, reply, nullptr);
+    QObject::disconnect(poll, nullptr, nullptr, nullptr);
+    QObject::disconnect(reply, &QIODevice::readyRead, nullptr, nullptr);
     result.status = status();
     const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray();
     if (onChunk && result.status >= 200 && result.status < 300) {
