@@ -64,6 +64,28 @@ private Q_SLOTS:
         QVERIFY(!req.texts.value(1).contains(QLatin1String("mc^2")));
     }
 
+    /// Old servers close the connection to end the body; slow ones trickle it in pieces.
+    void closeDelimitedSlowBody() {
+        FakeBehaviour b;
+        b.firstByteDelayMs = 100;
+        FakeHandler libre = fakeLibreTranslateHandler(b);
+        FakeHttpServer server;
+        server.setHandler([libre](FakeRequest &req) {
+            FakeResponse r = libre(req);
+            r.framing = FakeResponse::CloseDelimited;
+            const QByteArray whole = r.chunks.join();
+            r.chunks = {whole.left(10), whole.mid(10, 10), whole.mid(20)};
+            r.chunkDelayMs = 30;
+            return r;
+        });
+        QVERIFY(server.listen());
+        LibreTranslateProvider provider(configFor(server));
+        auto r = runTask(provider.translate(sampleRequest(), {}, {}));
+        QVERIFY(r.has_value());
+        QVERIFY2(r->ok(), qPrintable(r->ok() ? QString() : r->error().message));
+        QCOMPARE((*r)->translations.size(), 3);
+    }
+
     void errors_data() {
         QTest::addColumn<Fault>("fault");
         QTest::addColumn<int>("errorCode");
