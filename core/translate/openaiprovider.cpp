@@ -38,7 +38,9 @@ bool OpenAiProvider::isAzure() const {
     case OpenAiConfig::Azure::Auto:
         break;
     }
-    return m_config.baseUrl.host().toLower().endsWith(QLatin1String(".openai.azure.com"));
+    const QString host = m_config.baseUrl.host().toLower();
+    return host.endsWith(QLatin1String(".openai.azure.com")) ||
+           host.endsWith(QLatin1String(".cognitiveservices.azure.com"));
 }
 
 QUrl OpenAiProvider::endpointUrl() const {

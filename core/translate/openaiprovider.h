@@ -21,7 +21,7 @@ struct OpenAiConfig {
     QUrl baseUrl = QUrl(QStringLiteral("https://api.openai.com/v1")); ///< "/chat/completions" is appended
     QString model;
     QString apiKey;            ///< empty: no Authorization header (local servers)
-    Azure azure = Azure::Auto; ///< Auto: Azure when the host ends with ".openai.azure.com"
+    Azure azure = Azure::Auto; ///< Auto: Azure for hosts *.openai.azure.com, *.cognitiveservices.azure.com
     QString azureDeployment;   ///< Azure deployment name; empty: the model
     QString azureApiVersion = QStringLiteral("2024-10-21");
     bool includeUsage = true; ///< send stream_options.include_usage (dropped automatically if refused)
