@@ -9,12 +9,14 @@ using namespace overtext;
 class TestPdfDocument : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void missingFileIsIoError() {
+    void missingFileIsIoError()
+    {
         auto doc = PdfDocument::open(QStringLiteral("/nonexistent/x.pdf"));
         QVERIFY(!doc.ok());
         QCOMPARE(doc.error().code, Error::Io);
     }
-    void emptyAndNonPdfAreDamaged() {
+    void emptyAndNonPdfAreDamaged()
+    {
         QTemporaryDir dir;
         QFile empty(dir.filePath(QStringLiteral("empty.pdf")));
         QVERIFY(empty.open(QIODevice::WriteOnly));
@@ -33,7 +35,8 @@ private Q_SLOTS:
         QCOMPARE(b.error().code, Error::PdfDamaged);
         QVERIFY2(b.error().message.contains(QLatin1String("not a PDF")), qPrintable(b.error().message));
     }
-    void lockedNeedsPassword() {
+    void lockedNeedsPassword()
+    {
         const QString path = testpaths::corpusDir() + QStringLiteral("/enc-aes256-r6-userpw.pdf");
         if (!QFile::exists(path))
             QSKIP("corpus not available");
@@ -52,7 +55,8 @@ private Q_SLOTS:
         QVERIFY(words.ok());
         QVERIFY(!words->isEmpty());
     }
-    void rotationAndSize() {
+    void rotationAndSize()
+    {
         const QString path = testpaths::corpusDir() + QStringLiteral("/rotated-page90-distiller.pdf");
         if (!QFile::exists(path))
             QSKIP("corpus not available");
