@@ -43,8 +43,7 @@ using PartialSink = std::function<void(const QString &id, const QString &textSoF
 /// A shared flag a caller sets to stop work; checked after every co_await.
 class CancelToken {
 public:
-    CancelToken()
-        : m_flag(std::make_shared<bool>(false)) {}
+    CancelToken() : m_flag(std::make_shared<bool>(false)) {}
     void cancel() { *m_flag = true; }
     bool isCancelled() const { return *m_flag; }
 
