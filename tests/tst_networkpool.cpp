@@ -111,8 +111,8 @@ private Q_SLOTS:
         QCOMPARE(server.server()->maxInFlight(), kCalls);
         QCOMPARE(pool.managerCount(), (kCalls + 5) / 6);
         QCOMPARE(pool.inFlight(server.baseUrl()), 0);
-        // All in parallel: far less than 32 × 300 ms, and not in 6-wide waves (≥ 6 × 300 ms).
-        QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
+        // maxInFlight is the proof; the clock only guards against serialising (32 × 300 ms) on a loaded machine.
+        QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
     }
 };
 
