@@ -220,10 +220,18 @@ FakeServerThread::FakeServerThread(FakeHandler handler)
 }
 
 FakeServerThread::~FakeServerThread() {
-    QMetaObject::invokeMethod(m_server, &FakeHttpServer::close, Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(m_server, &QObject::deleteLater);
+    // Close on the server's thread and hand the object back here, so it is deleted after its thread has stopped.
+    QThread *here = QThread::currentThread();
+    QMetaObject::invokeMethod(
+        m_server,
+        [server = m_server, here]() {
+            server->close();
+            server->moveToThread(here);
+        },
+        Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
+    delete m_server;
     delete m_thread;
 }
 
