@@ -286,6 +286,20 @@ private Q_SLOTS:
         QCOMPARE((*o.result)->inputTokens, 9);
     }
 
+    /// An empty batch costs no request.
+    void emptyBatchSendsNothing() {
+        FakeHttpServer server;
+        server.setHandler(fakeOpenAiHandler({}));
+        QVERIFY(server.listen());
+        OpenAiProvider provider(configFor(server));
+        TranslationRequest empty;
+        empty.targetLang = QStringLiteral("es");
+        const Outcome o = run(provider, empty);
+        QVERIFY(o.result && o.result->ok());
+        QVERIFY((*o.result)->translations.isEmpty());
+        QCOMPARE(server.requestCount(), 0);
+    }
+
     /// Random faults with a fixed seed are reproducible, and every call ends in a result or a clear error.
     void seededRandomFaults() {
         auto runOnce = [](QList<int> &codes) {

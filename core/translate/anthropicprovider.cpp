@@ -73,6 +73,8 @@ QCoro::Task<Result<TranslationBatchResult>> AnthropicProvider::translate(Transla
 
 QCoro::Task<Result<TranslationBatchResult>> AnthropicProvider::translateBatch(TranslationRequest request,
                                                                               PartialSink sink, CancelToken cancel) {
+    if (request.units.isEmpty())
+        co_return TranslationBatchResult{}; // nothing to send
     // Copies of all the provider's state: `this` is not touched after the first co_await.
     const EncodedBatch batch = BatchCodec::encode(request);
     const QString secret = m_config.apiKey;

@@ -71,6 +71,8 @@ QCoro::Task<Result<TranslationBatchResult>> DeepLProvider::translate(Translation
 
 QCoro::Task<Result<TranslationBatchResult>> DeepLProvider::translateBatch(TranslationRequest request, PartialSink sink,
                                                                           CancelToken cancel) {
+    if (request.units.isEmpty())
+        co_return TranslationBatchResult{}; // nothing to send
     const QString secret = m_config.apiKey;
     const QPointer<NetworkPool> pool = m_pool;
     QList<ProtectedText> protectedTexts;

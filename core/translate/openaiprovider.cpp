@@ -107,6 +107,8 @@ QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translate(Translatio
 
 QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translateBatch(TranslationRequest request, PartialSink sink,
                                                                            CancelToken cancel) {
+    if (request.units.isEmpty())
+        co_return TranslationBatchResult{}; // nothing to send
     // Everything the coroutine needs after its first co_await is copied now: `this` may be gone by then.
     const EncodedBatch batch = BatchCodec::encode(request);
     const QString secret = m_config.apiKey;
