@@ -8,6 +8,7 @@
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -43,9 +44,30 @@ using PartialSink = std::function<void(const QString &id, const QString &textSoF
 /// The answer to one request: translations by unit id. Units missing from the map were not answered.
 struct TranslationBatchResult {
     QHash<QString, QString> translations;
+    /// Answered, but the answer looks wrong (same as the source, or far too short or long; see isSuspicious() in
+    /// batchcodec.h): still in translations, but worth re-sending alone.
+    QStringList suspiciousIds;
     qint64 inputTokens = 0;
     qint64 outputTokens = 0;
 };
+
+/// Whether trying the same request again later can help: connection trouble, timeouts, rate limits, server-side
+/// failures (5xx, 529 overloaded, an error event mid-stream) and unreadable answers. Not: rejected credentials, client
+/// errors like an unknown model (400/404/422), quota exhaustion (DeepL's 456), cancellation, bugs. For RateLimited
+/// (and some Service errors) wait retryAfterMs when it is not -1.
+inline bool isRetryable(const Error &error) {
+    switch (error.code) {
+    case Error::Network:
+    case Error::Timeout:
+    case Error::RateLimited:
+    case Error::Parse:
+        return true;
+    case Error::Service:
+        return error.httpStatus == 0 || error.httpStatus >= 500 || error.httpStatus == 408 || error.httpStatus == 409;
+    default:
+        return false;
+    }
+}
 
 /// A translation backend. One implementation per file. Lives on the GUI (or CLI main) thread; all work is
 /// asynchronous on the event loop. Errors come back as Error values (Auth, RateLimited with the delay in the message's

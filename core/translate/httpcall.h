@@ -1,0 +1,73 @@
+#pragma once
+
+#include "translate/networkpool.h"
+#include "translate/provider.h"
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QCoroTask>
+#include <QDateTime>
+#include <QHash>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPointer>
+
+#include <functional>
+
+namespace overtext {
+
+/// What one HTTP exchange produced. A value type.
+struct HttpCallResult {
+    QUrl url;       ///< the requested URL (never contains credentials)
+    int status = 0; ///< HTTP status, 0 when no response arrived
+    QNetworkReply::NetworkError networkError = QNetworkReply::NoError;
+    QString networkErrorString;            ///< Qt's description of networkError
+    QHash<QByteArray, QByteArray> headers; ///< response headers, names lower-case
+    QByteArray body;                       ///< the body when it was not streamed (non-2xx, or no chunk callback)
+    bool cancelled = false;                ///< the CancelToken stopped it
+    bool timedOut = false;                 ///< the total or transfer timeout stopped it
+    QUrl redirectTarget;                   ///< where a refused redirect pointed
+};
+
+/// Options of one HTTP exchange.
+struct HttpCallOptions {
+    QByteArray verb = "POST";
+    int transferTimeoutMs = 60000; ///< abort after this long without any byte (QNetworkRequest::setTransferTimeout)
+    int totalTimeoutMs = 0;        ///< abort after this long in all; 0 = no limit
+};
+
+/**
+ * Sends one request through \a pool and waits for its end without blocking the event loop.
+ *
+ * While a 2xx response streams in, each received chunk goes to \a onChunk (if set) instead of into the result's body,
+ * synchronously on the pool's thread. \a cancel is polled every 50 ms and aborts the reply. Must be called on the
+ * pool's thread; \a onChunk must stay valid until the task completes. Never throws.
+ */
+QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest request, QByteArray body,
+                                     CancelToken cancel, HttpCallOptions options,
+                                     std::function<void(const QByteArray &)> onChunk);
+
+/// Milliseconds the server asked us to wait, from Retry-After (seconds or HTTP date, relative to \a now) or from
+/// x-ratelimit-reset-requests/-tokens ("1s", "6m0s", "20ms", or seconds); -1 when it did not say.
+qint64 retryAfterFromHeaders(const QHash<QByteArray, QByteArray> &headers, const QDateTime &now);
+
+/// The human part of an error body: error.message, error (string), message, detail, or the trimmed text itself.
+QString serverMessage(const QByteArray &body);
+
+/// \a text with every occurrence of \a secret (if at least 4 characters long) replaced by "***".
+QString redactSecret(QString text, const QString &secret);
+
+/**
+ * The Error for a failed exchange: Cancelled, Timeout, Network (refused, DNS, TLS, dropped, refused redirect), Auth
+ * (401/403), RateLimited (429, with retryAfterMs), Service (other HTTP statuses, with httpStatus and the server's
+ * message). \a service names the service in sentences ("OpenAI-compatible server"); \a secret is redacted from all
+ * text. Returns nullopt for a successful (2xx, no network error) exchange.
+ */
+std::optional<Error> errorFromHttp(const HttpCallResult &result, const QString &service, const QString &secret);
+
+/// A rough token count for texts whose service reports none: one token per four characters.
+inline qint64 estimateTokens(qsizetype chars) {
+    return (chars + 3) / 4;
+}
+
+} // namespace overtext

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QCoroTask>
+#include <QEventLoop>
+#include <QTimer>
+
+#include <optional>
+
+namespace testsupport {
+
+/// Runs \a task to completion in a local event loop (tests only; product code never blocks on a task). Returns
+/// nullopt when it did not finish within \a timeoutMs.
+template<typename T> std::optional<T> runTask(QCoro::Task<T> task, int timeoutMs = 15000) {
+    std::optional<T> out;
+    QEventLoop loop;
+    auto chained = task.then([&](T value) {
+        out.emplace(std::move(value));
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    if (!out)
+        loop.exec();
+    return out;
+}
+
+} // namespace testsupport
