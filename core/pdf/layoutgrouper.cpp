@@ -9,9 +9,11 @@ namespace overtext {
 
 namespace {
 
-// Poppler's word boxes run from the font's ascent to its descent: 1.36 em for Noto Sans, about 1.0 em for TeX's
-// Times. The font size is estimated as box height / 1.2, within about 15% for both.
-constexpr double kBoxHeightPerPoint = 1.2;
+// Font sizes are estimated from the baseline-to-baseline pitch of a paragraph's lines, which typesetting sets to
+// about 1.2 times the size. Poppler's word boxes run from the font's ascent to its descent, which varies by font
+// (1.36 em for Noto Sans, 0.9 em for TeX's Times): a one-line block is measured with the ratio of size to box
+// height that the page's own paragraphs show, or, on a page without paragraphs, 1/1.2.
+constexpr double kLeading = 1.2;
 
 bool isCjk(QChar c) {
     const ushort u = c.unicode();
@@ -473,6 +475,20 @@ QList<Segment> LayoutGrouper::group(const QList<Word> &words, const PageInfo &pa
     for (const Line &l : lines)
         rtlLines += l.rtl;
     const bool rtlPage = rtlLines * 2 > int(lines.size());
+    // Sizes: paragraphs from their pitch; the page's ratio of size to box height for one-line blocks.
+    std::vector<double> pitchSize(blocks.size(), 0), ratios;
+    for (size_t bi = 0; bi < blocks.size(); ++bi) {
+        const Block &b = blocks[bi];
+        std::vector<double> pitches;
+        for (size_t k = 1; k < b.lines.size(); ++k)
+            pitches.push_back(lines[size_t(b.lines[k])].box.bottom() - lines[size_t(b.lines[k - 1])].box.bottom());
+        const double pitch = median(pitches);
+        if (pitch > 0.6 * b.height && pitch < 2.0 * b.height) {
+            pitchSize[bi] = pitch / kLeading;
+            ratios.push_back(pitchSize[bi] / b.height);
+        }
+    }
+    const double pageRatio = ratios.empty() ? 1 / kLeading : std::clamp(median(ratios), 0.6, 1.3);
     QList<Segment> segments;
     int index = 0;
     for (int bi : readingOrder(blocks, page, rtlPage)) {
@@ -487,7 +503,7 @@ QList<Segment> LayoutGrouper::group(const QList<Word> &words, const PageInfo &pa
         s.id = QStringLiteral("p%1-b%2").arg(page.page).arg(++index);
         s.page = page.page;
         s.box = b.box;
-        s.fontSize = b.height / kBoxHeightPerPoint;
+        s.fontSize = pitchSize[size_t(bi)] > 0 ? pitchSize[size_t(bi)] : b.height * pageRatio;
         int rtl = 0;
         for (const Line *l : blockLines) {
             s.lineBoxes.append(l->box);

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QThread>
 
 #include <algorithm>
@@ -75,6 +76,31 @@ int PdfDocument::pageCount() const {
 
 QString PdfDocument::title() const {
     return m_doc->info(QStringLiteral("Title"));
+}
+
+bool PdfDocument::prefersSerif() const {
+    static const QRegularExpression serif(
+        QStringLiteral("Times|Roman|Serif|^CM[RBTU]|^SF[RB]|LMRoman|Minion|Garamond|Georgia|Palatino|Pagella|Termes|"
+                       "Cambria|Bookman|Century|Baskerville|Caslon|Utopia|Charter|Nimbus ?Rom|Mincho|Song|Ming|Naskh"),
+        QRegularExpression::CaseInsensitiveOption);
+    int serifs = 0, others = 0;
+    // The first pages tell the body face; figures further on bring their own fonts.
+    QList<Poppler::FontInfo> fonts;
+    const std::unique_ptr<Poppler::FontIterator> it = m_doc->newFontIterator();
+    for (int page = 0; page < 3 && it->hasNext(); ++page)
+        fonts.append(it->next());
+    for (const Poppler::FontInfo &f : std::as_const(fonts)) {
+        if (f.name().contains(QLatin1String("Helvetica")) || f.name().contains(QLatin1String("Arial")))
+            continue; // the usual faces of embedded figures
+
+        QString name = f.name();
+        name = name.mid(name.indexOf(QLatin1Char('+')) + 1); // subset prefix "ABCDEF+"
+        if (name.contains(QLatin1String("Mono"), Qt::CaseInsensitive) || name.startsWith(QLatin1String("CMTT")) ||
+            name.startsWith(QLatin1String("CMSY")) || name.startsWith(QLatin1String("CMMI")) || name.isEmpty())
+            continue; // code and maths say nothing about the body face
+        (serif.match(name).hasMatch() ? serifs : others) += 1;
+    }
+    return serifs > others;
 }
 
 PageInfo PdfDocument::pageInfo(int page) const {

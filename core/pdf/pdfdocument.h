@@ -38,6 +38,10 @@ public:
     PageInfo pageInfo(int page) const;
     QString title() const;
 
+    /// Whether most of the document's fonts are serif faces (Times, Computer Modern, Garamond …), so that a
+    /// translation can be set in a face of the same kind. Reads the font list: do not call on the GUI thread.
+    bool prefersSerif() const;
+
     /// Poppler's words on a page (1-based), in points, top-left origin, in the displayed orientation turned further
     /// clockwise by `rotation` degrees (0, 90, 180, 270): a frame in which sideways text reads upright.
     Result<QList<Word>> words(int page, const std::atomic_bool *abort = nullptr, int rotation = 0) const;

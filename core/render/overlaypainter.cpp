@@ -34,7 +34,7 @@ struct Layout {
 
 /// Lays the text out at `size` in `width`, stopping after `maxHeight`.
 Layout layoutText(const QString &text, const QFont &font, double width, double maxHeight, Qt::Alignment align, bool rtl,
-                  bool cjk) {
+                  bool cjk, double maxPitch) {
     Layout l;
     l.layout = std::make_unique<QTextLayout>(text, font, const_cast<QPaintDevice *>(pointDevice()));
     QTextOption option(align);
@@ -43,9 +43,11 @@ Layout layoutText(const QString &text, const QFont &font, double width, double m
     l.layout->setTextOption(option);
     l.layout->setCacheEnabled(true);
     const QFontMetricsF fm(font, pointDevice());
-    // The font's own line height, but no more than 1.45 em: Arabic and Devanagari fonts reserve room for stacked
-    // marks that running text rarely needs, and would otherwise need far more space than the original.
-    const double pitch = std::min(fm.ascent() + fm.descent(), 1.45 * font.pointSizeF());
+    // The font's own line height, but no more than maxPitch em: fonts reserve room for accents and stacked marks
+    // that running text rarely needs (Noto Sans: 1.36 em), and would otherwise need far more space than the
+    // original's usual 1.2 em.
+    const double full = fm.ascent() + fm.descent();
+    const double pitch = std::min(full, maxPitch * font.pointSizeF());
     l.layout->beginLayout();
     double y = 0;
     for (;;) {
@@ -53,7 +55,7 @@ Layout layoutText(const QString &text, const QFont &font, double width, double m
         if (!line.isValid())
             break;
         line.setLineWidth(width);
-        if (y + pitch > maxHeight + 0.01) {
+        if (y + full > maxHeight + 0.01) { // the last line's glyphs reach a full line height down
             l.complete = false;
             // An invisible line past the end keeps QTextLayout from drawing the rest.
             line.setPosition(QPointF(0, 1e6));
@@ -66,7 +68,7 @@ Layout layoutText(const QString &text, const QFont &font, double width, double m
             l.complete = false;
     }
     l.layout->endLayout();
-    l.height = y;
+    l.height = y > 0 ? y - pitch + full : 0;
     return l;
 }
 
@@ -111,6 +113,12 @@ Qt::Alignment alignmentOf(const Segment &s, bool rtl) {
         }
         if (centered && !sameLeft)
             return Qt::AlignHCenter;
+        // Justified: three lines or more, all but the last flush on both sides.
+        bool justified = s.lineBoxes.size() >= 3 && sameLeft;
+        for (qsizetype i = 0; justified && i + 1 < s.lineBoxes.size(); ++i)
+            justified = std::abs(s.lineBoxes[i].right() - s.box.right()) < 2;
+        if (justified)
+            return Qt::AlignJustify | (rtl ? Qt::AlignRight : Qt::AlignLeft);
     }
     return rtl ? Qt::AlignRight : Qt::AlignLeft;
 }
@@ -123,9 +131,11 @@ QRectF uprightBox(const QRectF &r, int rotation) {
 
 } // namespace
 
-OverlayPainter::OverlayPainter(const QString &targetLanguage) {
+OverlayPainter::OverlayPainter(const QString &targetLanguage, bool serif) {
     const QString lang = targetLanguage.section(QLatin1Char('-'), 0, 0).toLower();
-    QString primary = QStringLiteral("Noto Sans");
+    // Latin, Cyrillic and Greek: Liberation's faces have the widths of Times and Arial, which most documents use,
+    // so a translation of the same length needs about the same room as the original.
+    QString primary = serif ? QStringLiteral("Liberation Serif") : QStringLiteral("Liberation Sans");
     if (lang == QLatin1String("zh")) {
         const bool traditional = targetLanguage.contains(QLatin1String("Hant"), Qt::CaseInsensitive) ||
                                  targetLanguage.contains(QLatin1String("TW"), Qt::CaseInsensitive);
@@ -140,18 +150,21 @@ OverlayPainter::OverlayPainter(const QString &targetLanguage) {
     } else if (lang == QLatin1String("ar") || lang == QLatin1String("fa") || lang == QLatin1String("ur")) {
         primary = QStringLiteral("Noto Sans Arabic");
         m_rtl = true;
+        m_maxPitch = 1.45;
     } else if (lang == QLatin1String("he") || lang == QLatin1String("yi")) {
         primary = QStringLiteral("Noto Sans Hebrew");
         m_rtl = true;
     } else if (lang == QLatin1String("hi") || lang == QLatin1String("mr") || lang == QLatin1String("ne")) {
         primary = QStringLiteral("Noto Sans Devanagari");
+        m_maxPitch = 1.45;
     } else if (lang == QLatin1String("th")) {
         primary = QStringLiteral("Noto Sans Thai");
+        m_maxPitch = 1.45;
         m_cjk = true; // no spaces between words: allow breaks anywhere
     }
     // Fallbacks for words in other scripts inside the translation (names, quotes).
     m_families = {primary,
-                  QStringLiteral("Noto Sans"),
+                  serif ? QStringLiteral("Noto Serif") : QStringLiteral("Noto Sans"),
                   QStringLiteral("Noto Sans CJK SC"),
                   QStringLiteral("Noto Sans Arabic"),
                   QStringLiteral("Noto Sans Hebrew"),
@@ -183,7 +196,8 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
         auto tryIn = [&](const QRectF &box, double from, double floor, FittedBlock &out) {
             const QRectF frame = uprightBox(box, s.textRotation);
             for (double size = from; size >= floor - 1e-6; size *= kShrinkStep) {
-                const Layout l = layoutText(b.text, font(size), frame.width(), frame.height(), align, m_rtl, m_cjk);
+                const Layout l =
+                    layoutText(b.text, font(size), frame.width(), frame.height(), align, m_rtl, m_cjk, m_maxPitch);
                 if (l.complete) {
                     out = FittedBlock{box, size, true};
                     return true;
@@ -202,11 +216,16 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
         }
         fitted.append(f);
     }
-    // Blocks that had one size in the original keep one size in the translation: the smallest any of them needed.
+    // Blocks that had one size in the original keep one size in the translation where they can: the size that
+    // three quarters of them reach (one crowded block must not make every paragraph small; it keeps its own).
+    QHash<int, std::vector<double>> sizes;
+    for (int i = 0; i < blocks.size(); ++i)
+        sizes[int(std::lround(blocks[i].segment.fontSize * 2))].push_back(fitted[i].fontSize);
     QHash<int, double> groupSize;
-    for (int i = 0; i < blocks.size(); ++i) {
-        const int key = int(std::lround(blocks[i].segment.fontSize * 2));
-        groupSize[key] = groupSize.contains(key) ? std::min(groupSize[key], fitted[i].fontSize) : fitted[i].fontSize;
+    for (auto it = sizes.begin(); it != sizes.end(); ++it) {
+        std::vector<double> &v = it.value();
+        std::sort(v.begin(), v.end());
+        groupSize.insert(it.key(), v[v.size() / 4]);
     }
     for (int i = 0; i < blocks.size(); ++i) {
         const double size = groupSize.value(int(std::lround(blocks[i].segment.fontSize * 2)));
@@ -215,7 +234,7 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
             continue;
         const QRectF frame = uprightBox(f.box, blocks[i].segment.textRotation);
         if (layoutText(blocks[i].text, font(size), frame.width(), frame.height(), alignmentOf(blocks[i].segment, m_rtl),
-                       m_rtl, m_cjk)
+                       m_rtl, m_cjk, m_maxPitch)
                 .complete)
             f.fontSize = size;
     }
@@ -240,7 +259,7 @@ void OverlayPainter::paint(QPainter &painter, const QList<OverlayBlock> &blocks,
             continue;
         const QRectF frame = uprightBox(f.box, b.segment.textRotation);
         const Layout l = layoutText(b.text, font(f.fontSize), frame.width(), frame.height(),
-                                    alignmentOf(b.segment, m_rtl), m_rtl, m_cjk);
+                                    alignmentOf(b.segment, m_rtl), m_rtl, m_cjk, m_maxPitch);
         painter.save();
         painter.setClipRect(f.box, Qt::IntersectClip);
         // Into the block's upright frame: its origin at the top-left corner as the text reads.

@@ -36,8 +36,9 @@ struct FittedBlock {
 /// computed at 72 dpi without hinting, so it is the same on every device. Reentrant: use one instance per thread.
 class OverlayPainter {
 public:
-    /// targetLanguage picks the fonts ("zh", "ja", "ar", "hi" …; Noto from Debian).
-    explicit OverlayPainter(const QString &targetLanguage);
+    /// targetLanguage picks the fonts ("zh", "ja", "ar", "hi" …; Noto and Liberation from Debian); serif follows
+    /// the original's kind of face for scripts that have both (PdfDocument::prefersSerif()).
+    explicit OverlayPainter(const QString &targetLanguage, bool serif = false);
 
     QFont font(double pointSize) const;
     bool rightToLeft() const { return m_rtl; }
@@ -58,6 +59,7 @@ private:
     QStringList m_families;
     bool m_rtl = false;
     bool m_cjk = false;
+    double m_maxPitch = 1.2; ///< line pitch cap, in em
 };
 
 } // namespace overtext

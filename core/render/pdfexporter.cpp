@@ -160,7 +160,7 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
         return Error{Error::Io, QStringLiteral("Cannot create a temporary file: %1").arg(overlayFile.errorString())};
     overlayFile.close();
     {
-        const OverlayPainter painter(options.targetLanguage);
+        const OverlayPainter painter(options.targetLanguage, doc.prefersSerif());
         QPdfWriter writer(overlayFile.fileName());
         writer.setResolution(72);
         writer.setCreator(QStringLiteral("Overtext"));
