@@ -11,6 +11,7 @@
 #include <QPdfWriter>
 #include <QRegularExpression>
 #include <QTemporaryFile>
+#include <QThread>
 #include <QtConcurrent>
 
 #include <qpdf/QPDF.hh>
@@ -154,7 +155,32 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
     ExportReport report;
     report.pages = doc.pageCount();
 
-    // 1. The overlay: one page per original page, in the displayed orientation.
+    // 1. Colours: each translated page rendered small, to sample the background and text colours. Shared among the
+    //    cores in contiguous runs of pages, each run with its own Poppler document (one per thread).
+    {
+        std::vector<ExportPage *> todo;
+        for (auto &[number, page] : byPage)
+            if (!page.blocks.isEmpty())
+                todo.push_back(&page);
+        const int threads = std::max(1, QThread::idealThreadCount());
+        std::vector<std::pair<size_t, size_t>> runs;
+        const size_t per = (todo.size() + size_t(threads) - 1) / size_t(threads);
+        for (size_t start = 0; start < todo.size(); start += per)
+            runs.emplace_back(start, std::min(todo.size(), start + per));
+        QtConcurrent::blockingMap(runs, [&](const std::pair<size_t, size_t> &run) {
+            auto own = PdfDocument::open(input, password);
+            if (!own)
+                return;
+            for (size_t i = run.first; i < run.second && !(abort && abort->load()); ++i) {
+                ExportPage &page = *todo[i];
+                const auto image = (*own)->render(page.page, 50, abort);
+                if (image)
+                    OverlayPainter::sampleColors(page.blocks, *image, (*own)->pageInfo(page.page).size);
+            }
+        });
+    }
+
+    // 2. The overlay: one page per original page, in the displayed orientation.
     QTemporaryFile overlayFile(QDir::tempPath() + QStringLiteral("/overtext-overlay-XXXXXX.pdf"));
     if (!overlayFile.open())
         return Error{Error::Io, QStringLiteral("Cannot create a temporary file: %1").arg(overlayFile.errorString())};
@@ -180,17 +206,13 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
             auto it = byPage.find(page);
             if (it == byPage.end() || it->second.blocks.isEmpty())
                 continue;
-            QList<OverlayBlock> blocks = it->second.blocks;
-            auto image = doc.render(page, 50, abort);
-            if (image)
-                OverlayPainter::sampleColors(blocks, *image, info.size);
-            painter.paint(p, blocks, info.size, it->second.obstacles);
+            painter.paint(p, it->second.blocks, info.size, it->second.obstacles);
         }
         p.end();
     }
 
     try {
-        // 2. The original, its translated text removed, the overlay laid on top.
+        // 3. The original, its translated text removed, the overlay laid on top.
         QPDF original;
         original.processFile(QFile::encodeName(input).constData(), password.isEmpty() ? nullptr : password.constData());
         QPDF overlay;
@@ -242,7 +264,7 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
             return report;
         }
 
-        // 3. Bilingual: a new document whose pages show the original and the translation.
+        // 4. Bilingual: a new document whose pages show the original and the translation.
         QPDF dual;
         dual.emptyPDF();
         QPDFPageDocumentHelper dualPages(dual);
