@@ -29,6 +29,8 @@ struct DocumentProgress {
     qint64 outputTokens = 0;
     int requests = 0;       ///< provider calls made for this document, retries and re-sends included
     double etaSeconds = -1; ///< estimated seconds until every unit is settled; -1 while unknown
+    int cached = 0;         ///< DocumentJob only: units answered from the cache or a correction (counted in done)
+    int stored = 0;         ///< DocumentJob only: translations committed to the cache so far
 };
 
 /// What the scheduler needs besides the provider.
