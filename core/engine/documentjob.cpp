@@ -1,6 +1,7 @@
 #include "engine/documentjob.h"
 
-#include <QCoroSignal>
+#include <QCoroFuture>
+#include <QPromise>
 #include <QTimer>
 
 #include <exception>
@@ -39,6 +40,8 @@ DocumentJob::DocumentJob(QString docId, QString path, Scheduler *scheduler, Tran
 }
 
 DocumentJob::~DocumentJob() {
+    if (m_settled)
+        m_settled->finish(); // run() resumes later, sees the job gone and returns
     m_cancel.cancel();
     if (m_scheduler)
         m_scheduler->cancelDocument(m_docId);
@@ -61,6 +64,14 @@ DocumentProgress DocumentJob::progress() const {
 
 void DocumentJob::emitProgress() {
     Q_EMIT progressChanged(m_docId, progress());
+    checkSettled();
+}
+
+void DocumentJob::checkSettled() {
+    if (m_settled && m_inputFinished && m_schedulerFinished && m_storing == 0 && m_toStore.isEmpty()) {
+        m_settled->finish(); // resumes run() from the event loop, not from here
+        m_settled = nullptr;
+    }
 }
 
 QCoro::Task<Result<void>> DocumentJob::run() {
@@ -91,12 +102,17 @@ QCoro::Task<Result<void>> DocumentJob::run() {
         }
         m_doc.pageErrors = extracted->pageErrors();
         maybeFinishInput();
-        // Wait for the scheduler to settle every unit and for the cache writes to land.
-        while (!(m_inputFinished && m_schedulerFinished && m_storing == 0 && m_toStore.isEmpty())) {
-            co_await qCoro(this, &DocumentJob::progressChanged);
-            if (!self)
-                co_return Error{Error::Cancelled, QStringLiteral("cancelled")};
-        }
+        // Wait for the scheduler to settle every unit and for the cache writes to land. A QFuture rather than
+        // qCoro(signal): QCoro 0.8's signal awaiter touches itself after resuming us (a use-after-free under ASan).
+        QPromise<void> settled;
+        QFuture<void> settledFuture = settled.future();
+        settled.start();
+        m_settled = &settled;
+        checkSettled();
+        co_await settledFuture;
+        if (!self)
+            co_return Error{Error::Cancelled, QStringLiteral("cancelled")};
+        m_settled = nullptr;
         Q_EMIT finished(m_docId);
         if (m_cancel.isCancelled())
             co_return Error{Error::Cancelled, QStringLiteral("cancelled")};

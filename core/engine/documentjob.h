@@ -12,6 +12,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QPromise>
 
 namespace overtext {
 
@@ -87,6 +88,7 @@ private:
     void onUnitPartial(const QString &docId, const QString &unitId, const QString &text);
     void onSchedulerProgress(const QString &docId, const DocumentProgress &p);
     void maybeFinishInput();
+    void checkSettled();
     void emitProgress();
 
     QString m_docId;
@@ -110,6 +112,7 @@ private:
     bool m_schedulerFinished = false;
     bool m_flushScheduled = false;
     QList<CacheEntry> m_toStore;
+    QPromise<void> *m_settled = nullptr; ///< run()'s wait, finished once everything is settled and stored
 };
 
 } // namespace overtext

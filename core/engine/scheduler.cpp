@@ -99,6 +99,8 @@ void Scheduler::addUnits(const QString &docId, const QList<TranslationUnit> &uni
         checkFinished(*doc);
         return;
     }
+    if (!added.isEmpty())
+        emitProgress(*doc);
     pump();
 }
 

@@ -16,6 +16,9 @@
 
 namespace overtext {
 
+// GCC 12 destroys a temporary lambda inside a co_await operand twice (its captures are released twice: a heap
+// corruption). So every QtConcurrent::run() below is first stored in a named future, then awaited.
+
 namespace {
 
 std::atomic_int s_instance{0};
@@ -77,7 +80,7 @@ QByteArray TranslationCache::key(const CacheKeyContext &c, const QString &source
 }
 
 QCoro::Task<Result<QString>> TranslationCache::fingerprintFile(QString path) {
-    co_return co_await QtConcurrent::run([path]() -> Result<QString> {
+    auto future = QtConcurrent::run([path]() -> Result<QString> {
         QFile f(path);
         if (!f.open(QIODevice::ReadOnly))
             return Error{Error::Io, QStringLiteral("cannot read %1: %2").arg(path, f.errorString())};
@@ -86,6 +89,7 @@ QCoro::Task<Result<QString>> TranslationCache::fingerprintFile(QString path) {
             return Error{Error::Io, QStringLiteral("cannot read %1").arg(path)};
         return QString::fromLatin1(hash.result().toHex());
     });
+    co_return co_await future;
 }
 
 QCoro::Task<Result<void>> TranslationCache::open(QString path) {
@@ -93,7 +97,7 @@ QCoro::Task<Result<void>> TranslationCache::open(QString path) {
         path = defaultPath();
     m_path = path;
     const QString name = m_connection;
-    auto result = co_await QtConcurrent::run(&m_pool, [name, path]() -> Result<void> {
+    auto future = QtConcurrent::run(&m_pool, [name, path]() -> Result<void> {
         const QFileInfo info(path);
         if (!QDir().mkpath(info.absolutePath()))
             return Error{Error::Io, QStringLiteral("cannot create the cache folder %1").arg(info.absolutePath())};
@@ -124,13 +128,14 @@ QCoro::Task<Result<void>> TranslationCache::open(QString path) {
             }
         return {};
     });
+    auto result = co_await future;
     m_open = result.ok();
     co_return result;
 }
 
 QCoro::Task<QHash<QByteArray, QString>> TranslationCache::lookup(QList<QByteArray> keys) {
     const QString name = m_connection;
-    co_return co_await QtConcurrent::run(&m_pool, [name, keys]() {
+    auto future = QtConcurrent::run(&m_pool, [name, keys]() {
         QHash<QByteArray, QString> found;
         QSqlDatabase db = connection(name);
         if (!db.isOpen())
@@ -153,11 +158,12 @@ QCoro::Task<QHash<QByteArray, QString>> TranslationCache::lookup(QList<QByteArra
         }
         return found;
     });
+    co_return co_await future;
 }
 
 QCoro::Task<Result<void>> TranslationCache::store(QList<CacheEntry> entries) {
     const QString name = m_connection;
-    co_return co_await QtConcurrent::run(&m_pool, [name, entries]() -> Result<void> {
+    auto future = QtConcurrent::run(&m_pool, [name, entries]() -> Result<void> {
         QSqlDatabase db = connection(name);
         if (!db.isOpen())
             return Error{Error::Io, QStringLiteral("the translation cache is not open")};
@@ -183,13 +189,15 @@ QCoro::Task<Result<void>> TranslationCache::store(QList<CacheEntry> entries) {
             return Error{Error::Io,
                          QStringLiteral("cannot commit to the translation cache: %1").arg(sqlError(db.lastError()))};
         return {};
-    });
+    });    co_return co_await future;
 }
 
 QCoro::Task<Result<void>> TranslationCache::storeCorrection(QString fingerprint, QString segmentId, QByteArray key,
                                                             QString text) {
     const QString name = m_connection;
-    co_return co_await QtConcurrent::run(&m_pool, [=]() -> Result<void> {
+    const QString fp = fingerprint, seg = segmentId, value = text;
+    const QByteArray k = key;
+    auto future = QtConcurrent::run(&m_pool, [name, fp, seg, value, k]() -> Result<void> {
         QSqlDatabase db = connection(name);
         if (!db.isOpen())
             return Error{Error::Io, QStringLiteral("the translation cache is not open")};
@@ -197,13 +205,13 @@ QCoro::Task<Result<void>> TranslationCache::storeCorrection(QString fingerprint,
         QSqlQuery q(db);
         q.prepare(QStringLiteral("INSERT OR REPLACE INTO corrections (scope, translation, updated) VALUES (?, ?, ?)"));
         QStringList scopes;
-        if (!fingerprint.isEmpty() && !segmentId.isEmpty())
-            scopes.append(correctionScopeForSegment(fingerprint, segmentId));
-        if (!key.isEmpty())
-            scopes.append(correctionScopeForKey(key));
+        if (!fp.isEmpty() && !seg.isEmpty())
+            scopes.append(correctionScopeForSegment(fp, seg));
+        if (!k.isEmpty())
+            scopes.append(correctionScopeForKey(k));
         for (const QString &scope : std::as_const(scopes)) {
             q.addBindValue(scope);
-            q.addBindValue(text);
+            q.addBindValue(value);
             q.addBindValue(QDateTime::currentSecsSinceEpoch());
             if (!q.exec()) {
                 const QString why = sqlError(q.lastError());
@@ -215,15 +223,18 @@ QCoro::Task<Result<void>> TranslationCache::storeCorrection(QString fingerprint,
             return Error{Error::Io, QStringLiteral("cannot save the correction: %1").arg(sqlError(db.lastError()))};
         return {};
     });
+    co_return co_await future;
 }
 
 QCoro::Task<QHash<QString, QString>> TranslationCache::corrections(QString fingerprint,
                                                                    QList<CorrectionQuery> queries) {
     const QString name = m_connection;
-    co_return co_await QtConcurrent::run(&m_pool, [=]() {
+    const QString fp = fingerprint;
+    const QList<CorrectionQuery> qs = queries;
+    auto future = QtConcurrent::run(&m_pool, [name, fp, qs]() {
         QHash<QString, QString> found;
         QSqlDatabase db = connection(name);
-        if (!db.isOpen() || queries.isEmpty())
+        if (!db.isOpen() || qs.isEmpty())
             return found;
         // Most documents have no corrections at all: ask cheaply first.
         QSqlQuery any(db);
@@ -231,9 +242,8 @@ QCoro::Task<QHash<QString, QString>> TranslationCache::corrections(QString finge
             return found;
         QSqlQuery q(db);
         q.prepare(QStringLiteral("SELECT translation FROM corrections WHERE scope = ?"));
-        for (const CorrectionQuery &c : queries) {
-            for (const QString &scope :
-                 {correctionScopeForSegment(fingerprint, c.segmentId), correctionScopeForKey(c.key)}) {
+        for (const CorrectionQuery &c : qs) {
+            for (const QString &scope : {correctionScopeForSegment(fp, c.segmentId), correctionScopeForKey(c.key)}) {
                 if (scope.endsWith(QLatin1Char(':')))
                     continue;
                 q.addBindValue(scope);
@@ -245,6 +255,7 @@ QCoro::Task<QHash<QString, QString>> TranslationCache::corrections(QString finge
         }
         return found;
     });
+    co_return co_await future;
 }
 
 } // namespace overtext

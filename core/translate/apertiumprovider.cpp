@@ -202,7 +202,8 @@ QCoro::Task<Result<TranslationBatchResult>> ApertiumProvider::translate(Translat
         if (cancel.isCancelled() && process.state() != QProcess::NotRunning)
             process.kill();
     });
-    const bool started = co_await qCoro(process).start();
+    auto coProcess = qCoro(process); // named: GCC 12 mishandles temporaries inside co_await operands
+    const bool started = co_await coProcess.start();
     if (!started)
         co_return Error{Error::Io, QStringLiteral("Apertium could not be started: %1").arg(process.errorString())};
     watch.start();
@@ -212,7 +213,7 @@ QCoro::Task<Result<TranslationBatchResult>> ApertiumProvider::translate(Translat
     for (const auto &u : std::as_const(request.units))
         chars += u.text.size();
     const int timeoutMs = int(std::min<qint64>(30000 + chars * 20, 600000));
-    const bool finished = co_await qCoro(process).waitForFinished(timeoutMs);
+    const bool finished = co_await coProcess.waitForFinished(timeoutMs);
     watch.stop();
     if (cancel.isCancelled())
         co_return Error{Error::Cancelled, QStringLiteral("cancelled")};
