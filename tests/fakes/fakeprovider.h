@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QSet>
 #include <QStringList>
+#include <QTimer>
 
 #include <chrono>
 
@@ -32,6 +33,8 @@ public:
 
     QList<QStringList> calls;  ///< ids of every call, in call order
     QList<qint64> callTimes;   ///< ms since construction when each call started
+    QList<qint64> callNs;      ///< ns since construction: when each call started
+    QList<qint64> answerNs;    ///< ns since construction: when each call's wait ended
     QHash<QString, int> asked; ///< how often each id was sent
     int inFlight = 0;
     int maxInFlight = 0;
@@ -50,14 +53,20 @@ public:
         }
         calls.append(ids);
         callTimes.append(clock.elapsed());
+        callNs.append(clock.nsecsElapsed());
         ++inFlight;
         maxInFlight = std::max(maxInFlight, inFlight);
         bool completed = true;
-        if (exactTimer)
-            co_await QCoro::sleepFor(std::chrono::milliseconds(latencyMs));
-        else
+        if (exactTimer) {
+            QTimer timer; // named, not a temporary inside co_await (GCC 12); precise, not coarse
+            timer.setTimerType(Qt::PreciseTimer);
+            timer.setSingleShot(true);
+            timer.start(latencyMs);
+            co_await timer;
+        } else
             completed = co_await overtext::sleepUnlessCancelled(latencyMs, cancel);
         --inFlight;
+        answerNs.append(clock.nsecsElapsed());
         if (!completed || cancel.isCancelled())
             co_return overtext::Error{overtext::Error::Cancelled, QStringLiteral("cancelled")};
         if (!errors.isEmpty())
