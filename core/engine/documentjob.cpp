@@ -40,6 +40,8 @@ DocumentJob::DocumentJob(QString docId, QString path, Scheduler *scheduler, Tran
 }
 
 DocumentJob::~DocumentJob() {
+    if (m_scheduler)
+        disconnect(m_scheduler, nullptr, this, nullptr); // no signal may reach a half-destroyed job
     if (m_settled)
         m_settled->finish(); // run() resumes later, sees the job gone and returns
     m_cancel.cancel();

@@ -113,8 +113,8 @@ void Scheduler::finishInput(const QString &docId) {
 
 void Scheduler::cancelDocument(const QString &docId) {
     auto doc = m_docs.value(docId);
-    if (!doc || doc->cancelled)
-        return;
+    if (!doc || doc->cancelled || doc->finishedEmitted)
+        return; // nothing left to cancel
     doc->cancelled = true;
     doc->cancel.cancel();
     for (const QString &id : std::as_const(doc->order))
