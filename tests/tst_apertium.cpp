@@ -3,6 +3,7 @@
 #include "translate/providerfactory.h"
 
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,10 +16,19 @@
 using namespace overtext;
 
 namespace {
+/// Runs a task to completion in a real event loop (QTest::qWaitFor would sleep 10 ms between rounds of events).
 template<typename T> T await(QCoro::Task<T> task, int timeoutMs = 20000) {
     std::optional<T> result;
-    auto done = task.then([&result](T value) { result = std::move(value); });
-    if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs))
+    QEventLoop loop;
+    auto done = task.then([&result, &loop](T value) {
+        result = std::move(value);
+        loop.quit();
+    });
+    if (!result) {
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    if (!result)
         qFatal("task did not finish in time");
     return std::move(*result);
 }

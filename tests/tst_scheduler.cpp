@@ -218,6 +218,21 @@ private Q_SLOTS:
         QVERIFY(r2.errors.isEmpty());
     }
 
+    void unreadableBatchAnswerIsAskedUnitByUnit() {
+        FakeProvider provider;
+        provider.latencyMs = 2;
+        provider.budget = 10000;
+        provider.errors = {makeError(Error::Parse, QStringLiteral("the answer was not JSON"))};
+        Scheduler s(&provider, fastOptions(1));
+        Recorder r(s);
+        s.addUnits(QStringLiteral("A"), makeUnits(3));
+        s.finishInput(QStringLiteral("A"));
+        QTRY_COMPARE(r.finished.size(), 1);
+        QCOMPARE(r.done.size(), 3);
+        QCOMPARE(provider.calls.size(), 4); // the batch, then each unit alone
+        QCOMPARE(provider.calls.at(1), QStringList{QStringLiteral("u0")});
+    }
+
     void retriesAreBounded() {
         FakeProvider provider;
         provider.latencyMs = 1;

@@ -5,6 +5,7 @@
 #include "testpaths.h"
 
 #include <QCoroTask>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -14,6 +15,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <csignal>
 
@@ -23,11 +25,19 @@ using testsupport::FakeProvider;
 namespace {
 const QString kCorpusPdf = QStringLiteral("/prose-en-pdkids-stories.pdf");
 
-/// Runs a task to completion on the event loop (test code only).
+/// Runs a task to completion in a real event loop (QTest::qWaitFor would sleep 10 ms between rounds of events).
 template<typename T> T await(QCoro::Task<T> task, int timeoutMs = 20000) {
     std::optional<T> result;
-    auto done = task.then([&result](T value) { result = std::move(value); });
-    if (!QTest::qWaitFor([&] { return result.has_value(); }, timeoutMs))
+    QEventLoop loop;
+    auto done = task.then([&result, &loop](T value) {
+        result = std::move(value);
+        loop.quit();
+    });
+    if (!result) {
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    if (!result)
         qFatal("task did not finish in time");
     return std::move(*result);
 }
@@ -147,6 +157,38 @@ private Q_SLOTS:
             db.close();
         }
         QSqlDatabase::removeDatabase(QStringLiteral("probe"));
+    }
+
+    void sqliteWorkNeverBlocksTheCallersLoop() {
+        QTemporaryDir dir;
+        TranslationCache cache;
+        QVERIFY(await(cache.open(dir.filePath(QStringLiteral("c.sqlite")))).ok());
+        QList<CacheEntry> entries;
+        QList<QByteArray> keys;
+        for (int i = 0; i < 30000; ++i) {
+            keys.append(TranslationCache::key(context(), QStringLiteral("sentence %1").arg(i)));
+            entries.append({keys.last(), QStringLiteral("frase %1 ").arg(i).repeated(8)});
+        }
+        // A 2 ms ticker on this thread: if SQLite ran here, the ticks would stall for the whole transaction.
+        QElapsedTimer sinceTick;
+        sinceTick.start();
+        qint64 worstGap = 0;
+        int ticks = 0;
+        QTimer ticker;
+        ticker.setTimerType(Qt::PreciseTimer);
+        connect(&ticker, &QTimer::timeout, this, [&] {
+            worstGap = std::max(worstGap, sinceTick.restart());
+            ++ticks;
+        });
+        ticker.start(2);
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(await(cache.store(entries)).ok());
+        QCOMPARE(await(cache.lookup(keys)).size(), 30000);
+        ticker.stop();
+        qInfo("30000 stored and looked up in %lld ms; %d ticks, worst gap %lld ms", clock.elapsed(), ticks, worstGap);
+        QVERIFY(ticks > 5);
+        QVERIFY2(worstGap < 150, qPrintable(QString::number(worstGap))); // the transaction alone takes far longer
     }
 
     void openFailsClearly() {
@@ -279,8 +321,8 @@ private Q_SLOTS:
                  QJsonDocument(last).toJson(QJsonDocument::Compact).constData());
         QCOMPARE(last.value(QStringLiteral("done")).toInt(), last.value(QStringLiteral("total")).toInt());
         QVERIFY(last.value(QStringLiteral("requests")).toInt() >= 1);
-        qInfo("killed with %d of %d stored; the rerun found %d in the cache and made %d request(s)", storedAtKill, total,
-              last.value(QStringLiteral("cached")).toInt(), last.value(QStringLiteral("requests")).toInt());
+        qInfo("killed with %d of %d stored; the rerun found %d in the cache and made %d request(s)", storedAtKill,
+              total, last.value(QStringLiteral("cached")).toInt(), last.value(QStringLiteral("requests")).toInt());
     }
 };
 
