@@ -3,16 +3,19 @@
 #include "engine/documentjob.h"
 #include "engine/scheduler.h"
 #include "pdf/segmentjson.h"
+#include "render/pdfexporter.h"
 #include "store/translationcache.h"
 #include "translate/apertiumprovider.h"
 #include "translate/glossary.h"
 #include "translate/providerfactory.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QSaveFile>
 #include <QTextStream>
 #include <QTimer>
@@ -29,7 +32,7 @@ const char kUsage[] =
     "usage: overtext-cli translate FILE... --to LANG [--from LANG]\n"
     "         [--provider apertium|openai|anthropic|deepl|libretranslate] [--base-url URL] [--model NAME]\n"
     "         [--api-key-env VAR] [--concurrency N] [--rpm N] [--tpm N] [--pages R] [--glossary CSV]\n"
-    "         [--instruction TEXT] [--cache FILE | --no-cache] [--segments-out FILE.json] [-o OUT]\n"
+    "         [--instruction TEXT] [--cache FILE | --no-cache] [--segments-out FILE.json] [-o OUT] [--mode mono|dual]\n"
     "         [--progress json]\n";
 
 struct Options {
@@ -47,6 +50,7 @@ struct Options {
     bool noCache = false;
     QString segmentsOut;
     QString output;
+    QString mode = QStringLiteral("mono");
     bool progressJson = false;
 };
 
@@ -144,6 +148,11 @@ int parse(const QStringList &args, Options &o) {
             if (!need("file"))
                 return usageError(QStringLiteral("-o needs a file"));
             o.output = v;
+        } else if (a == QLatin1String("--mode")) {
+            if (!need("mode") ||
+                (v != QLatin1String("mono") && v != QLatin1String("dual") && v != QLatin1String("alternate")))
+                return usageError(QStringLiteral("--mode takes mono, dual (side by side) or alternate"));
+            o.mode = v;
         } else if (a == QLatin1String("--progress")) {
             if (!need("fmt") || v != QLatin1String("json"))
                 return usageError(QStringLiteral("--progress takes one format: json"));
@@ -232,8 +241,30 @@ QCoro::Task<int> translateCommand(Options o) {
             co_return 2;
         }
     }
-    if (!o.output.isEmpty())
-        err(QStringLiteral("export is not available yet; -o %1 is ignored (use --segments-out)").arg(o.output));
+    // Where each translated PDF goes: -o names the file (one input) or a folder (several); without -o it lands
+    // beside the input as NAME.LANG.pdf, unless only --segments-out was asked for.
+    QStringList pdfOutputs;
+    const bool writePdf = !o.output.isEmpty() || o.segmentsOut.isEmpty();
+    for (const QString &file : std::as_const(o.files)) {
+        const QFileInfo in(file);
+        const QString name = in.completeBaseName() + QLatin1Char('.') + o.to + QStringLiteral(".pdf");
+        if (o.output.isEmpty())
+            pdfOutputs.append(in.absoluteDir().filePath(name));
+        else if (o.files.size() > 1 || QFileInfo(o.output).isDir())
+            pdfOutputs.append(QDir(o.output).filePath(name));
+        else
+            pdfOutputs.append(o.output);
+    }
+    if (writePdf && o.files.size() > 1 && !o.output.isEmpty() && !QFileInfo(o.output).isDir()) {
+        err(QStringLiteral("with several inputs -o names a folder, and %1 is not one").arg(o.output));
+        co_return 2;
+    }
+    for (int i = 0; writePdf && i < o.files.size(); ++i) {
+        if (QFileInfo(pdfOutputs[i]).absoluteFilePath() == QFileInfo(o.files[i]).absoluteFilePath()) {
+            err(QStringLiteral("the output %1 would overwrite its input").arg(pdfOutputs[i]));
+            co_return 2;
+        }
+    }
 
     std::unique_ptr<TranslationCache> cache;
     if (!o.noCache) {
@@ -320,6 +351,38 @@ QCoro::Task<int> translateCommand(Options o) {
     }
     if (failed > 0)
         status = 1;
+    // Export: every document that could be read, with what was translated (failed segments keep their original).
+    for (size_t i = 0; writePdf && i < jobs.size(); ++i) {
+        const DocumentTranslation &doc = jobs[i]->translation();
+        if (doc.segments.isEmpty())
+            continue;
+        QMap<int, ExportPage> byPage;
+        for (const SegmentTranslation &s : doc.segments) {
+            ExportPage &page = byPage[s.segment.page];
+            page.page = s.segment.page;
+            if (s.status == SegmentStatus::Done && !s.translation.isEmpty())
+                page.blocks.append(OverlayBlock{s.segment, s.translation});
+            else
+                page.obstacles.append(s.segment.box);
+        }
+        ExportOptions options;
+        options.targetLanguage = o.to;
+        options.mode = o.mode == QLatin1String("dual")        ? ExportOptions::Mode::SideBySide
+                       : o.mode == QLatin1String("alternate") ? ExportOptions::Mode::Alternate
+                                                              : ExportOptions::Mode::Translation;
+        const QString file = o.files[int(i)];
+        const auto exported =
+            co_await PdfExporter::exportInBackground(file, QByteArray(), pdfOutputs[int(i)], byPage.values(), options);
+        if (!exported) {
+            err(QStringLiteral("%1: %2").arg(file, exported.error().message));
+            status = 1;
+            continue;
+        }
+        for (const QString &w : exported->warnings)
+            err(QStringLiteral("%1: warning: %2").arg(file, w));
+        if (!o.progressJson)
+            QTextStream(stderr) << "overtext-cli: wrote " << pdfOutputs[int(i)] << '\n';
+    }
     if (!o.segmentsOut.isEmpty()) {
         QSaveFile f(o.segmentsOut);
         if (!f.open(QIODevice::WriteOnly) || f.write(QJsonDocument(out).toJson(QJsonDocument::Indented)) < 0 ||

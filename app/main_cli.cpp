@@ -1,7 +1,10 @@
 #include "cli_commands.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
+
 #include <QTextStream>
+#include <memory>
 
 namespace {
 int usage() {
@@ -14,7 +17,13 @@ int usage() {
 } // namespace
 
 int main(int argc, char **argv) {
-    QCoreApplication app(argc, argv);
+    // Export draws with QPainter into QPdfWriter, which needs a QGuiApplication (fonts); no display is needed.
+    const bool drawing = argc > 1 && (qstrcmp(argv[1], "translate") == 0 || qstrcmp(argv[1], "summarize") == 0);
+    if (drawing && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> application =
+        drawing ? std::make_unique<QGuiApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication &app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("overtext"));
     QCoreApplication::setOrganizationName(QStringLiteral("overtext"));
     QStringList args = app.arguments().mid(1);

@@ -56,32 +56,6 @@ SchedulerOptions fastOptions(int concurrency = 8) {
 class TestScheduler : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void suspiciousCheck_data() {
-        QTest::addColumn<QString>("source");
-        QTest::addColumn<QString>("translation");
-        QTest::addColumn<bool>("suspicious");
-        const QString longText = QStringLiteral("The quick brown fox jumps over the lazy dog.");
-        QTest::newRow("normal") << longText << QStringLiteral("El rápido zorro marrón salta sobre el perro perezoso.")
-                                << false;
-        QTest::newRow("identical long") << longText << longText << true;
-        QTest::newRow("identical short") << QStringLiteral("Figure 3") << QStringLiteral("Figure 3") << false;
-        QTest::newRow("too short") << longText << QStringLiteral("Zorro.") << true;
-        QTest::newRow("too long") << longText << longText.repeated(6) << true;
-        QTest::newRow("empty") << QStringLiteral("Hi") << QString() << true;
-        QTest::newRow("short source, long answer")
-            << QStringLiteral("Hi") << QStringLiteral("Hola, ¿qué tal estás hoy?") << false;
-    }
-    void suspiciousCheck() {
-        QFETCH(QString, source);
-        QFETCH(QString, translation);
-        QFETCH(bool, suspicious);
-        QCOMPARE(isSuspiciousTranslation(source, translation, QStringLiteral("en"), QStringLiteral("es")), suspicious);
-    }
-    void identicalIsFineForSameLanguage() {
-        const QString t = QStringLiteral("The quick brown fox jumps over the lazy dog.");
-        QVERIFY(!isSuspiciousTranslation(t, t, QStringLiteral("en"), QStringLiteral("en-GB")));
-    }
-
     void everyUnitSettlesOnceAndNoneIsAskedTwice() {
         FakeProvider provider;
         provider.budget = 200; // about 5 units a batch

@@ -1,5 +1,7 @@
 #include "engine/scheduler.h"
 
+#include "translate/batchcodec.h"
+
 #include <QDebug>
 
 #include <algorithm>
@@ -10,10 +12,6 @@ namespace overtext {
 namespace {
 const QString kCancelled = QStringLiteral("cancelled");
 
-QString baseLang(const QString &code) {
-    return code.section(QLatin1Char('-'), 0, 0).section(QLatin1Char('_'), 0, 0).toLower();
-}
-
 // A rough token estimate for the rate limiter: about four characters a token, the answer about as long as the source,
 // plus the prompt's overhead.
 qint64 estimateTokens(const QList<TranslationUnit> &units) {
@@ -23,24 +21,6 @@ qint64 estimateTokens(const QList<TranslationUnit> &units) {
     return chars / 2 + 50;
 }
 } // namespace
-
-bool isSuspiciousTranslation(const QString &source, const QString &translation, const QString &sourceLang,
-                             const QString &targetLang) {
-    const QString src = source.trimmed();
-    const QString tr = translation.trimmed();
-    if (src.isEmpty())
-        return false;
-    if (tr.isEmpty())
-        return true;
-    if (src.size() <= 20)
-        return false;
-    const bool languagesDiffer =
-        !sourceLang.isEmpty() && !targetLang.isEmpty() && baseLang(sourceLang) != baseLang(targetLang);
-    if (languagesDiffer && tr == src)
-        return true;
-    const double ratio = double(tr.size()) / double(src.size());
-    return ratio < 0.2 || ratio > 5.0;
-}
 
 Scheduler::Scheduler(Provider *provider, SchedulerOptions options, QObject *parent)
     : QObject(parent)
@@ -348,8 +328,7 @@ void Scheduler::handleAnswer(Doc &doc, const Batch &batch, const TranslationBatc
             continue;
         }
         const QString &translation = answerIt.value();
-        if (!st.suspiciousResent &&
-            isSuspiciousTranslation(st.text, translation, m_options.sourceLang, m_options.targetLang)) {
+        if (!st.suspiciousResent && isSuspicious(st.text, translation, m_options.sourceLang, m_options.targetLang)) {
             st.suspiciousResent = true;
             st.fallback = translation;
             st.status = UnitStatus::Queued;

@@ -48,12 +48,6 @@ struct SchedulerOptions {
     int lingerMs = 150;
 };
 
-/// True when a translation looks wrong enough to ask again: empty for a non-empty source; for sources over 20
-/// characters, identical to the source while the languages differ, or a length ratio below 0.2 or above 5.
-/// (A local stand-in for batchcodec's check.)
-bool isSuspiciousTranslation(const QString &source, const QString &translation, const QString &sourceLang,
-                             const QString &targetLang);
-
 /// The heart of the engine: packs units of one or more documents into batches up to the provider's budget (document
 /// order kept, a unit never split, a batch never mixes documents), runs up to `concurrency` batches at once under the
 /// rate limiter, retries per the RetryPolicy, re-sends missing and suspicious units alone once, and reports every unit

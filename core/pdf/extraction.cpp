@@ -5,11 +5,12 @@
 #include "pdf/segmentjson.h"
 
 #include <QCoreApplication>
-#include <QCoroSignal>
+#include <QCoroFuture>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QPointer>
 #include <QProcess>
+#include <QPromise>
 #include <QThread>
 #include <QTimer>
 
@@ -311,8 +312,13 @@ QCoro::Task<Result<ExtractedDocument>> PdfExtraction::extract(QString path, QByt
     const int lanes = m_limits.workers > 0 ? m_limits.workers : std::max(1, QThread::idealThreadCount());
     ExtractionRun run(m_limits, cancel, worker, request, lanes);
     QObject::connect(&run, &ExtractionRun::pageRead, this, &PdfExtraction::pageReady);
+    // A QFuture rather than qCoro(signal): QCoro 0.8's signal awaiter touches itself after resuming us.
+    QPromise<void> done;
+    QFuture<void> doneFuture = done.future();
+    done.start();
+    QObject::connect(&run, &ExtractionRun::done, &run, [&done] { done.finish(); });
     run.start();
-    co_await qCoro(&run, &ExtractionRun::done);
+    co_await doneFuture;
     if (!self || cancel.isCancelled())
         co_return Error{Error::Cancelled, QStringLiteral("Reading %1 was cancelled.").arg(name)};
     if (run.m_fatal) {

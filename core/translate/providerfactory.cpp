@@ -1,6 +1,10 @@
 #include "translate/providerfactory.h"
 
+#include "translate/anthropicprovider.h"
 #include "translate/apertiumprovider.h"
+#include "translate/deeplprovider.h"
+#include "translate/libretranslateprovider.h"
+#include "translate/openaiprovider.h"
 
 namespace overtext {
 
@@ -37,9 +41,6 @@ Result<QString> apiKeyFrom(const ProviderConfig &config) {
     return qEnvironmentVariable(var.constData());
 }
 
-Error notYet(const QString &name) {
-    return Error{Error::Usage, QStringLiteral("provider %1 is not available yet").arg(name)};
-}
 } // namespace
 
 Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, QObject *parent) {
@@ -50,11 +51,42 @@ Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, Q
     switch (kindOf(config.name)) {
     case Kind::Apertium:
         return std::unique_ptr<Provider>(new ApertiumProvider(parent));
-    case Kind::OpenAi:
-    case Kind::Anthropic:
-    case Kind::DeepL:
-    case Kind::LibreTranslate:
-        return notYet(config.name.toLower());
+    case Kind::OpenAi: {
+        OpenAiConfig c;
+        if (!config.baseUrl.isEmpty())
+            c.baseUrl = QUrl(config.baseUrl);
+        c.model = config.model.isEmpty() ? QStringLiteral("gpt-4o-mini") : config.model;
+        c.apiKey = *key;
+        return std::unique_ptr<Provider>(new OpenAiProvider(c, nullptr, parent));
+    }
+    case Kind::Anthropic: {
+        AnthropicConfig c;
+        if (!config.baseUrl.isEmpty())
+            c.baseUrl = QUrl(config.baseUrl);
+        if (!config.model.isEmpty())
+            c.model = config.model;
+        c.apiKey = *key;
+        if (c.apiKey.isEmpty())
+            return Error{Error::Usage,
+                         QStringLiteral("anthropic needs an API key: name its variable with --api-key-env")};
+        return std::unique_ptr<Provider>(new AnthropicProvider(c, nullptr, parent));
+    }
+    case Kind::DeepL: {
+        DeepLConfig c;
+        if (!config.baseUrl.isEmpty())
+            c.baseUrl = QUrl(config.baseUrl);
+        c.apiKey = *key;
+        if (c.apiKey.isEmpty())
+            return Error{Error::Usage, QStringLiteral("deepl needs an API key: name its variable with --api-key-env")};
+        return std::unique_ptr<Provider>(new DeepLProvider(c, nullptr, parent));
+    }
+    case Kind::LibreTranslate: {
+        LibreTranslateConfig c;
+        if (!config.baseUrl.isEmpty())
+            c.baseUrl = QUrl(config.baseUrl);
+        c.apiKey = *key;
+        return std::unique_ptr<Provider>(new LibreTranslateProvider(c, nullptr, parent));
+    }
     case Kind::Unknown:
         break;
     }
