@@ -290,6 +290,24 @@ QStringList splitSentences(const QString &paragraph) {
     return out;
 }
 
+/// A sentence worth picking: 6 to 60 words, most of them words (not numbers or symbols), no dot leaders of a table
+/// of contents, and starting like a sentence (a letter, digit, quote or bracket; not "%" or "//" of code).
+bool looksLikeProse(const QString &sentence) {
+    const QStringList words = sentence.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (words.size() < 6 || words.size() > 60)
+        return false;
+    if (sentence.contains(QLatin1String(". . .")) || sentence.contains(QLatin1String("....")))
+        return false;
+    const QChar first = sentence.front();
+    if (!first.isLetterOrNumber() && !QStringLiteral("\"'“‘(«¿¡").contains(first))
+        return false;
+    qsizetype wordy = 0;
+    for (const QString &w : words)
+        if (std::any_of(w.cbegin(), w.cend(), [](QChar c) { return c.isLetter(); }))
+            ++wordy;
+    return wordy * 10 >= words.size() * 8;
+}
+
 using TermVector = QMap<QString, double>; // ordered, so that sums and scores are the same on every run
 
 double norm(const TermVector &v) {
@@ -330,9 +348,8 @@ QList<ScoredSentence> pickCentralSentences(const QList<Segment> &segments, const
         if (!isContent(s))
             continue;
         for (const QString &sentence : splitSentences(s.text)) {
-            const int words = int(sentence.split(QLatin1Char(' '), Qt::SkipEmptyParts).size());
             const int at = index++;
-            if (words < 6 || words > 60)
+            if (!looksLikeProse(sentence))
                 continue;
             Candidate c;
             c.sentence = ScoredSentence{sentence, s.page, at, 0};
