@@ -475,6 +475,17 @@ void TestSummarizer::extractivePicksTheCentralSentences() {
             sawSmith = true;
     QVERIFY(sawSmith);
     QCOMPARE(all.size(), 9); // the heading is too short to be a candidate; 9 sentences are
+
+    // A sentence broken by a page is one sentence, on the page where it starts.
+    const QList<Segment> broken{
+        seg(1, 1, QStringLiteral("The old lighthouse keeper climbed the stairs every evening and")),
+        seg(2, 1, QStringLiteral("lit the great lamp before the ships came home. Then he slept.")),
+    };
+    const QList<ScoredSentence> joined = pickCentralSentences(broken, QStringLiteral("en"), 5);
+    QCOMPARE(joined.size(), 1);
+    QCOMPARE(joined.first().page, 1);
+    QVERIFY(joined.first().text.endsWith(QLatin1String("stairs every evening and lit the great lamp before the ships "
+                                                       "came home.")));
 }
 
 void TestSummarizer::extractiveIsDeterministic() {

@@ -256,12 +256,17 @@ bool isAbbreviation(const QString &word) {
     return abbr.contains(word.toLower()) || (word.size() == 1 && word[0].isUpper()); // initials: "J. Smith"
 }
 
-/// Sentences of one paragraph: cut after . ! ? (and closing quotes or brackets) before a space and a capital, digit or
-/// opening quote, unless the word before is an abbreviation or an initial.
-QStringList splitSentences(const QString &paragraph) {
-    const QString text = paragraph.simplified();
-    QStringList out;
+/// Sentences of one paragraph (already simplified), with their start offsets: cut after . ! ? (and closing quotes or
+/// brackets) before a space and a capital, digit or opening quote, unless the word before is an abbreviation or an
+/// initial.
+QList<QPair<qsizetype, QString>> splitSentences(const QString &text) {
+    QList<QPair<qsizetype, QString>> out;
     qsizetype start = 0;
+    auto flush = [&](qsizetype end) {
+        const QString sentence = text.mid(start, end - start).trimmed();
+        if (!sentence.isEmpty())
+            out.append({start, sentence});
+    };
     for (qsizetype i = 0; i < text.size(); ++i) {
         const QChar c = text[i];
         if (c != QLatin1Char('.') && c != QLatin1Char('!') && c != QLatin1Char('?'))
@@ -281,12 +286,55 @@ QStringList splitSentences(const QString &paragraph) {
             if (isAbbreviation(text.mid(w, i - w)))
                 continue;
         }
-        out.append(text.mid(start, j - start).trimmed());
+        flush(j);
         start = j + 1;
     }
-    if (start < text.size())
-        out.append(text.mid(start).trimmed());
-    out.removeAll(QString());
+    flush(text.size());
+    return out;
+}
+
+/// Running text: prose segments in reading order, a segment that continues the previous one's sentence (no final
+/// punctuation before, a lower-case start after — a paragraph broken by a column or page) joined to it. Each part
+/// remembers on which page it starts, by offset.
+struct RunningText {
+    QString text;
+    QList<QPair<qsizetype, int>> pageAt; ///< (offset, page), ascending
+    int pageOf(qsizetype offset) const {
+        int page = pageAt.isEmpty() ? 0 : pageAt.first().second;
+        for (const auto &p : pageAt)
+            if (p.first <= offset)
+                page = p.second;
+        return page;
+    }
+};
+
+QString cleanText(const QString &text) {
+    QString out;
+    out.reserve(text.size());
+    for (QChar c : text)
+        if (!c.isNonCharacter() && c.category() != QChar::Other_PrivateUse && c != QChar::ReplacementCharacter)
+            out += c;
+    return out.simplified();
+}
+
+QList<RunningText> runningTexts(const QList<Segment> &segments) {
+    QList<RunningText> out;
+    for (const Segment &s : segments) {
+        if (!isContent(s))
+            continue;
+        const QString text = cleanText(s.text);
+        if (text.isEmpty())
+            continue;
+        const bool continues =
+            !out.isEmpty() && text.front().isLower() && !QStringLiteral(".!?:;\"”’)").contains(out.last().text.back());
+        if (!continues)
+            out.append(RunningText{});
+        RunningText &r = out.last();
+        if (!r.text.isEmpty())
+            r.text += QLatin1Char(' ');
+        r.pageAt.append({r.text.size(), s.page});
+        r.text += text;
+    }
     return out;
 }
 
@@ -344,15 +392,13 @@ QList<ScoredSentence> pickCentralSentences(const QList<Segment> &segments, const
     const bool english = sourceLang.isEmpty() || sourceLang.startsWith(QLatin1String("en"), Qt::CaseInsensitive);
     QList<Candidate> candidates;
     int index = 0;
-    for (const Segment &s : segments) {
-        if (!isContent(s))
-            continue;
-        for (const QString &sentence : splitSentences(s.text)) {
+    for (const RunningText &run : runningTexts(segments)) {
+        for (const auto &[offset, sentence] : splitSentences(run.text)) {
             const int at = index++;
             if (!looksLikeProse(sentence))
                 continue;
             Candidate c;
-            c.sentence = ScoredSentence{sentence, s.page, at, 0};
+            c.sentence = ScoredSentence{sentence, run.pageOf(offset), at, 0};
             for (auto it = wordRe.globalMatch(sentence); it.hasNext();) {
                 QString w = it.next().captured(0).toLower();
                 while (w.endsWith(QLatin1Char('\'')) || w.endsWith(QChar(0x2019)) || w.endsWith(QLatin1Char('-')))

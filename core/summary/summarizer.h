@@ -112,8 +112,10 @@ QString summaryToMarkdown(const Summary &summary);
 
 /**
  * The extractive method, for when no LLM is at hand. Deterministic:
- * 1. the prose segments are cut into sentences (at . ! ? followed by a space and a capital/digit/quote); candidates
- *    have 6 to 60 words, at least 80% of them with letters, no dot leaders, and start with a letter, digit or quote;
+ * 1. the prose segments are joined where one continues the other's sentence (no final punctuation, then a lower-case
+ *    start: a paragraph broken by a column or a page; the sentence keeps the page it starts on), and cut into sentences
+ * (at . ! ? followed by a space and a capital/digit/quote); candidates have 6 to 60 words, at least 80% of them with
+ * letters, no dot leaders, and start with a letter, digit or quote;
  * 2. each sentence becomes a TF-IDF vector over lower-cased words of 3+ letters, stop words removed (English when the
  *    source is "en" or unknown), idf = ln(1 + N / df);
  * 3. the centroid is the sum of all vectors; a sentence's score is its cosine similarity to the centroid;
