@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -60,6 +61,7 @@ private Q_SLOTS:
     void usageErrors();
     void neverOverwritesTheInput();
     void llmSummaryThroughTheCli();
+    void longDocumentPrintsTheEstimateAndCombines();
     void extractiveApertiumSummaryOfACorpusDocument();
 
 private:
@@ -162,6 +164,47 @@ void TestSummarizeCli::llmSummaryThroughTheCli() {
     QVERIFY(again.err.contains(QLatin1String("from the cache")));
     QCOMPARE(server.server()->requestCount(), 1);
     QCOMPARE(readAll(m_dir.filePath(QStringLiteral("harbour.es.summary.md"))), md);
+}
+
+void TestSummarizeCli::longDocumentPrintsTheEstimateAndCombines() {
+    // Ten pages of about 3,500 characters each: more than one request's budget (24,000), so parts and a combine.
+    const QString pdf = m_dir.filePath(QStringLiteral("long.pdf"));
+    PdfMaker maker;
+    for (int page = 1; page <= 10; ++page) {
+        if (page > 1)
+            maker.newPage();
+        QString text;
+        while (text.size() < 3500)
+            text += QStringLiteral("On page %1 the ferry crosses the bay while passengers watch the islands pass. ")
+                        .arg(page);
+        maker.paragraph(40, 50, 515, text, 9);
+    }
+    QVERIFY(maker.save(pdf));
+    FakeServerThread server(fakeOpenAiHandler({}));
+    QUrl base = server.baseUrl();
+    base.setPath(QStringLiteral("/v1"));
+    const QString out = m_dir.filePath(QStringLiteral("long.md"));
+    const Run r =
+        cli({QStringLiteral("summarize"), pdf, QStringLiteral("--to"), QStringLiteral("de"),
+             QStringLiteral("--provider"), QStringLiteral("openai"), QStringLiteral("--base-url"), base.toString(),
+             QStringLiteral("--model"), QStringLiteral("fake-model"), QStringLiteral("-o"), out},
+            m_dir.filePath(QStringLiteral("cache-long")));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    static const QRegularExpression estimate(
+        QStringLiteral(R"(the document is long: (\d+) parts and one combine, (\d+) requests, about (\d+) input)"));
+    const auto m = estimate.match(r.err);
+    QVERIFY2(m.hasMatch(), qPrintable(r.err));
+    const int parts = m.captured(1).toInt();
+    QVERIFY(parts >= 2);
+    QCOMPARE(m.captured(2).toInt(), parts + 1);
+    QVERIFY(m.captured(3).toInt() > 30000 / 4);
+    QCOMPARE(server.server()->requestCount(), parts + 1);
+    const QString md = readAll(out);
+    QVERIFY2(md.contains(QStringLiteral("Combined summary [de] of %1 parts covering 10 pages.").arg(parts)),
+             qPrintable(md));
+    QVERIFY(md.contains(QLatin1String("## Zusammenfassung")));
+    QVERIFY(md.contains(QLatin1String("(p. 10)")));
+    QVERIFY(md.contains(QLatin1String("map-and-combine")));
 }
 
 void TestSummarizeCli::extractiveApertiumSummaryOfACorpusDocument() {

@@ -138,6 +138,7 @@ private Q_SLOTS:
     void reasoningNeverReachesTheSummary_data();
     void reasoningNeverReachesTheSummary();
     void serviceErrorsSurface();
+    void cancelStopsTheSummary();
     void cachePreventsASecondRequest();
     void extractivePicksTheCentralSentences();
     void extractiveIsDeterministic();
@@ -393,6 +394,27 @@ void TestSummarizer::serviceErrorsSurface() {
     QCOMPARE(r->error().code, Error::Service);
     QCOMPARE(m.server->server()->requestCount(), 2); // stops at the failed part
     QVERIFY(!r->error().message.contains(kKey));
+}
+
+void TestSummarizer::cancelStopsTheSummary() {
+    FakeBehaviour b;
+    b.chunkDelayMs = 20;
+    Model m = makeModel(Service::Anthropic, b);
+    SummaryEngine engine;
+    engine.model = m.chat;
+    CancelToken cancel;
+    int updates = 0;
+    auto r = runTask(summarizeDocument(
+        document(12, 1200), options(3000), engine,
+        [&](const SummaryUpdate &) {
+            if (++updates == 2)
+                cancel.cancel();
+        },
+        cancel));
+    QVERIFY(r.has_value());
+    QVERIFY(!r->ok());
+    QCOMPARE(r->error().code, Error::Cancelled);
+    QCOMPARE(m.server->server()->requestCount(), 1); // the other parts were never asked for
 }
 
 void TestSummarizer::cachePreventsASecondRequest() {
