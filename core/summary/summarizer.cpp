@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QMap>
+#include <QPointer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -522,6 +523,11 @@ QCoro::Task<Result<Summary>> summarizeWithModel(QList<Segment> segments, Summary
                                                 SummarySink sink, CancelToken cancel) {
     const SummaryPlan plan = planChunks(segments, options.budgetChars);
     const int parts = int(plan.chunks.size());
+    // The providers are QObjects: notice when one is destroyed while its summary runs, instead of calling a dangling
+    // pointer for the next part.
+    QObject *const modelObject = dynamic_cast<QObject *>(model);
+    const QPointer<QObject> modelAlive(modelObject);
+    auto modelGone = [&] { return modelObject && !modelAlive; };
     const QString modelName = model->chatModelName();
     const QString service = serviceLabel(model->chatIdentity());
     Summary summary;
@@ -539,7 +545,7 @@ QCoro::Task<Result<Summary>> summarizeWithModel(QList<Segment> segments, Summary
             model->complete(summarySystemPrompt(options.targetLang),
                             summaryUserMessage(chunk, i + 1, parts, options.documentTitle), partSink, cancel);
         auto answer = co_await std::move(request);
-        if (cancel.isCancelled())
+        if (cancel.isCancelled() || modelGone())
             co_return cancelled();
         if (!answer)
             co_return answer.error();

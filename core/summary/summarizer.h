@@ -129,7 +129,7 @@ QList<ScoredSentence> pickCentralSentences(const QList<Segment> &segments, const
 /// The pieces that produce a summary. With a model: the LLM path; without one: extractive, translated by
 /// \a translator (which must then be set).
 struct SummaryEngine {
-    ChatModel *model = nullptr; ///< must outlive the summarize task
+    ChatModel *model = nullptr; ///< should outlive the task; a QObject provider destroyed mid-way ends it (Cancelled)
     SentenceTranslator translator;
     QString translatorName;        ///< "Apertium (eng-spa)" — for the footer and the cache key
     SummaryCache *cache = nullptr; ///< optional; must outlive the task and live on the calling thread
