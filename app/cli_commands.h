@@ -6,3 +6,4 @@
 // Exit status: 0 success, 1 failure (some work failed), 2 usage error.
 int runExtract(const QStringList &args);
 int runTranslate(const QStringList &args);
+int runSummarize(const QStringList &args);

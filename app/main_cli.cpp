@@ -34,6 +34,8 @@ int main(int argc, char **argv) {
         return runExtract(args);
     if (command == QLatin1String("translate"))
         return runTranslate(args);
+    if (command == QLatin1String("summarize"))
+        return runSummarize(args);
     if (command == QLatin1String("--help") || command == QLatin1String("-h")) {
         usage();
         return 0;

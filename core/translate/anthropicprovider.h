@@ -33,7 +33,7 @@ struct AnthropicConfig {
  * content_block_delta with text_delta (the answer; thinking_delta ignored), message_delta (output usage),
  * message_stop, ping and error events. Same threading and lifetime contract as OpenAiProvider.
  */
-class AnthropicProvider : public Provider {
+class AnthropicProvider : public Provider, public ChatModel {
     Q_OBJECT
 public:
     explicit AnthropicProvider(AnthropicConfig config, NetworkPool *pool = nullptr, QObject *parent = nullptr);
@@ -44,6 +44,12 @@ public:
     QCoro::Task<Result<TranslationBatchResult>> translate(TranslationRequest request, PartialSink sink,
                                                           CancelToken cancel) override;
 
+    QString chatIdentity() const override { return cacheIdentity(); }
+    QString chatModelName() const override { return m_config.model; }
+    /// A free-form streamed completion over the same endpoint (see ChatModel); thinking blocks are dropped.
+    QCoro::Task<Result<Completion>> complete(QString system, QString user, CompletionSink sink,
+                                             CancelToken cancel) override;
+
     QUrl endpointUrl() const;
     QNetworkRequest buildRequest() const;
     QByteArray buildBody(const EncodedBatch &batch) const;
@@ -51,6 +57,7 @@ public:
 private:
     QCoro::Task<Result<TranslationBatchResult>> translateBatch(TranslationRequest request, PartialSink sink,
                                                                CancelToken cancel);
+    QCoro::Task<Result<Completion>> completeText(QString system, QString user, CompletionSink sink, CancelToken cancel);
     AnthropicConfig m_config;
     QPointer<NetworkPool> m_pool;
 };

@@ -371,6 +371,17 @@ QString stripThinkBlocks(const QString &text) {
     return out;
 }
 
+QString visibleAnswerSoFar(const QString &text) {
+    QString out = stripThinkBlocks(text);
+    const qsizetype lt = out.lastIndexOf(QLatin1Char('<'));
+    if (lt >= 0) {
+        const QString tail = out.mid(lt).toLower();
+        if (QStringLiteral("<thinking>").startsWith(tail) || QStringLiteral("<think>").startsWith(tail))
+            out.truncate(lt);
+    }
+    return out;
+}
+
 bool isSuspicious(const QString &source, const QString &translation, const QString &sourceLang,
                   const QString &targetLang) {
     const QString s = source.simplified();

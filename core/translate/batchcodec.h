@@ -29,6 +29,10 @@ std::optional<QString> restoreSpans(const QString &translated, const QStringList
 /// unclosed opening tag is reasoning too and goes as well. Pure function.
 QString stripThinkBlocks(const QString &text);
 
+/// The visible part of an answer still streaming in: stripThinkBlocks(), and a trailing "<thi…" that may yet become
+/// an opening tag is held back. Pure function.
+QString visibleAnswerSoFar(const QString &text);
+
 /**
  * True when a translation looks wrong enough that the unit should be re-sent on its own: it equals its source
  * (for a source with at least three words of letters, when the languages differ or the source language is unknown),

@@ -231,4 +231,131 @@ QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translateBatch(Trans
     co_return Error{Error::Internal, QStringLiteral("The request could not be sent.")};
 }
 
+QCoro::Task<Result<Completion>> OpenAiProvider::complete(QString system, QString user, CompletionSink sink,
+                                                         CancelToken cancel) {
+    const QString secret = m_config.apiKey;
+    try {
+        co_return co_await completeText(std::move(system), std::move(user), std::move(sink), std::move(cancel));
+    } catch (...) {
+        co_return Error{Error::Internal, QStringLiteral("Unexpected failure while asking %1.").arg(kService)};
+    }
+}
+
+QCoro::Task<Result<Completion>> OpenAiProvider::completeText(QString system, QString user, CompletionSink sink,
+                                                             CancelToken cancel) {
+    // The translation body builder serves as is: a batch is only a system prompt and a user message on the wire.
+    EncodedBatch prompt;
+    prompt.systemPrompt = system;
+    prompt.userMessage = user;
+    const QString secret = m_config.apiKey;
+    const QNetworkRequest netRequest = buildRequest();
+    const QByteArray bodyWithUsage = buildBody(prompt, true);
+    const QByteArray bodyWithoutUsage = buildBody(prompt, false);
+    const QPointer<NetworkPool> pool = m_pool;
+    HttpCallOptions options;
+    options.transferTimeoutMs = m_config.transferTimeoutMs;
+    options.totalTimeoutMs = m_config.totalTimeoutMs;
+    bool includeUsage = m_config.includeUsage;
+
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        SseParser sse;
+        QString raw;
+        QString shown;
+        bool done = false;
+        QString streamError;
+        qint64 inputTokens = -1;
+        qint64 outputTokens = -1;
+        auto append = [&](const QString &piece) {
+            raw += piece;
+            const QString visible = visibleAnswerSoFar(raw);
+            if (visible != shown) {
+                shown = visible;
+                if (sink)
+                    sink(shown);
+            }
+        };
+        auto onEvent = [&](const SseEvent &ev) {
+            const QString data = ev.data.trimmed();
+            if (data == QLatin1String("[DONE]")) {
+                done = true;
+                return;
+            }
+            const QJsonObject o = QJsonDocument::fromJson(data.toUtf8()).object();
+            if (o.value(QLatin1String("error")).isObject() || o.value(QLatin1String("error")).isString()) {
+                streamError = serverMessage(data.toUtf8());
+                return;
+            }
+            const QJsonObject usage = o.value(QLatin1String("usage")).toObject();
+            if (!usage.isEmpty()) {
+                inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger(-1);
+                outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger(-1);
+            }
+            const QJsonObject choice = o.value(QLatin1String("choices")).toArray().first().toObject();
+            // Only delta.content is the answer; reasoning_content / reasoning are the model's thoughts.
+            const QJsonValue content = choice.value(QLatin1String("delta")).toObject().value(QLatin1String("content"));
+            if (content.isString() && !content.toString().isEmpty())
+                append(content.toString());
+            const QJsonValue finish = choice.value(QLatin1String("finish_reason"));
+            if (finish.isString() && !finish.toString().isEmpty())
+                done = true;
+        };
+        QByteArray unstreamed;
+        bool sawEvent = false;
+        auto onChunk = [&](const QByteArray &bytes) {
+            if (!sawEvent && unstreamed.size() < 8 * 1024 * 1024)
+                unstreamed += bytes;
+            for (const SseEvent &ev : sse.feed(bytes)) {
+                sawEvent = true;
+                onEvent(ev);
+            }
+        };
+        const HttpCallResult http = co_await httpCall(pool, netRequest, includeUsage ? bodyWithUsage : bodyWithoutUsage,
+                                                      cancel, options, onChunk);
+        for (const SseEvent &ev : sse.finish()) {
+            sawEvent = true;
+            onEvent(ev);
+        }
+        if (!sawEvent && http.status >= 200 && http.status < 300) {
+            const QJsonObject completion = QJsonDocument::fromJson(unstreamed).object();
+            const QJsonValue content = completion.value(QLatin1String("choices"))
+                                           .toArray()
+                                           .first()
+                                           .toObject()
+                                           .value(QLatin1String("message"))
+                                           .toObject()
+                                           .value(QLatin1String("content"));
+            if (content.isString()) {
+                append(content.toString());
+                const QJsonObject usage = completion.value(QLatin1String("usage")).toObject();
+                inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger(-1);
+                outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger(-1);
+                done = true;
+            }
+        }
+        if (auto error = errorFromHttp(http, kService, secret)) {
+            if (includeUsage && http.status == 400 && http.body.contains("stream_options")) {
+                includeUsage = false;
+                continue;
+            }
+            if (error->code == Error::Service && (http.status == 400 || http.status == 404 || http.status == 422))
+                error->message += QStringLiteral(" Check the model name and the base URL in the settings.");
+            co_return *error;
+        }
+        if (!streamError.isEmpty())
+            co_return Error{Error::Service, QStringLiteral("%1 (%2) reported an error mid-answer: %3")
+                                                .arg(kService, hostOf(http.url), redactSecret(streamError, secret))};
+        if (!done)
+            co_return Error{Error::Network,
+                            QStringLiteral("The connection to %1 dropped mid-answer: the stream ended before the "
+                                           "answer was complete. Try again.")
+                                .arg(hostOf(http.url))};
+        Completion result;
+        result.text = stripThinkBlocks(raw).trimmed();
+        result.inputTokens = inputTokens >= 0 ? inputTokens : estimateTokens(system.size() + user.size());
+        result.outputTokens = outputTokens >= 0 ? outputTokens : estimateTokens(raw.size());
+        co_return result;
+    }
+    co_return Error{Error::Internal, QStringLiteral("The request could not be sent.")};
+}
+
 } // namespace overtext

@@ -41,7 +41,7 @@ struct OpenAiConfig {
  * BatchCodec::decode(). Lives on one thread (the pool's); translate() may run many times concurrently. The provider
  * may be destroyed while requests are in flight (they keep running on copies of the settings); the pool must not.
  */
-class OpenAiProvider : public Provider {
+class OpenAiProvider : public Provider, public ChatModel {
     Q_OBJECT
 public:
     /// \a pool: shared pool for all providers of the thread; when null the provider makes its own.
@@ -52,6 +52,12 @@ public:
     int batchBudgetChars() const override { return m_config.batchBudgetChars; }
     QCoro::Task<Result<TranslationBatchResult>> translate(TranslationRequest request, PartialSink sink,
                                                           CancelToken cancel) override;
+
+    QString chatIdentity() const override { return cacheIdentity(); }
+    QString chatModelName() const override { return m_config.model; }
+    /// A free-form streamed completion over the same endpoint (see ChatModel).
+    QCoro::Task<Result<Completion>> complete(QString system, QString user, CompletionSink sink,
+                                             CancelToken cancel) override;
 
     const OpenAiConfig &config() const { return m_config; }
     /// True when requests go to Azure OpenAI (explicitly, or by the host name).
@@ -66,6 +72,7 @@ public:
 private:
     QCoro::Task<Result<TranslationBatchResult>> translateBatch(TranslationRequest request, PartialSink sink,
                                                                CancelToken cancel);
+    QCoro::Task<Result<Completion>> completeText(QString system, QString user, CompletionSink sink, CancelToken cancel);
     OpenAiConfig m_config;
     QPointer<NetworkPool> m_pool;
 };

@@ -90,4 +90,34 @@ public:
                                                                   CancelToken cancel) = 0;
 };
 
+/// The answer of one free-form completion: the visible text (never the model's reasoning) and its token counts
+/// (reported by the service, else estimated at four characters per token).
+struct Completion {
+    QString text;
+    qint64 inputTokens = 0;
+    qint64 outputTokens = 0;
+};
+
+/// Called as a completion streams in, with the visible answer so far (cumulative, reasoning removed).
+using CompletionSink = std::function<void(const QString &textSoFar)>;
+
+/**
+ * A general chat model: one system prompt, one user message, one streamed answer. Implemented by the LLM providers
+ * (OpenAiProvider, AnthropicProvider) next to Provider, for work that is not batch translation (summaries).
+ * Same thread and lifetime contract as Provider: call on the provider's thread; complete() copies what it needs before
+ * its first co_await, so the object may be destroyed while a completion runs.
+ */
+class ChatModel {
+public:
+    virtual ~ChatModel() = default;
+    /// What distinguishes this model's output for caches: service, endpoint family, model (no secrets).
+    virtual QString chatIdentity() const = 0;
+    /// The model's name as the user knows it ("gpt-4o-mini"), for footers and messages.
+    virtual QString chatModelName() const = 0;
+    /// Streams one answer. Reasoning (`<think>` blocks, reasoning_content, thinking blocks) never reaches \a sink or
+    /// the result. Errors as for Provider::translate(). Must not throw.
+    virtual QCoro::Task<Result<Completion>> complete(QString system, QString user, CompletionSink sink,
+                                                     CancelToken cancel) = 0;
+};
+
 } // namespace overtext

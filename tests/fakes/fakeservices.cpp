@@ -125,6 +125,20 @@ QString llmAnswer(const QStringList &ids, const QStringList &texts, const QStrin
     }
 }
 
+bool isSummaryRequest(const QString &system) {
+    return system.contains(QLatin1String("## Key points"));
+}
+
+/// Summary answers with content faults applied (Think: a <think> block first, as some local models do).
+QString summaryAnswer(const QString &system, const QString &user, Fault f) {
+    const QString answer = fakeSummaryAnswer(system, user);
+    if (f == Fault::Think)
+        return QStringLiteral("<think>The user wants a summary. THINKING about (p. 999).</think>\n") + answer;
+    if (f == Fault::MalformedJson)
+        return QStringLiteral("I am sorry, but I cannot summarise this document.");
+    return answer;
+}
+
 /// Splits \a text into small deltas (never inside a UTF-16 surrogate pair).
 QStringList deltas(const QString &text, std::mt19937 &rng) {
     QStringList out;
@@ -183,7 +197,8 @@ FakeResponse openAi(State &s, FakeRequest &req) {
         return FakeResponse::json(
             404, "{\"error\":{\"message\":\"The model `unknown-model` does not exist\",\"code\":\"model_not_found\"}}");
 
-    const QString answer = llmAnswer(req.unitIds, req.texts, targetFromPrompt(system), f);
+    const QString answer = isSummaryRequest(system) ? summaryAnswer(system, user, f)
+                                                    : llmAnswer(req.unitIds, req.texts, targetFromPrompt(system), f);
     auto event = [](const QJsonObject &delta, const QJsonValue &finish) -> QByteArray {
         const QJsonObject choice{
             {QStringLiteral("index"), 0}, {QStringLiteral("delta"), delta}, {QStringLiteral("finish_reason"), finish}};
@@ -248,8 +263,11 @@ FakeResponse anthropic(State &s, FakeRequest &req) {
     auto event = [](const char *type, const QJsonObject &data) -> QByteArray {
         return QByteArray("event: ") + type + "\ndata: " + compact(data) + "\n\n";
     };
-    const QString answer =
-        llmAnswer(req.unitIds, req.texts, targetFromPrompt(system), f == Fault::Think ? Fault::None : f);
+    const QString user =
+        messages.isEmpty() ? QString() : messages.last().toObject().value(QLatin1String("content")).toString();
+    const QString answer = isSummaryRequest(system) ? summaryAnswer(system, user, f == Fault::Think ? Fault::None : f)
+                                                    : llmAnswer(req.unitIds, req.texts, targetFromPrompt(system),
+                                                                f == Fault::Think ? Fault::None : f);
     QByteArray stream =
         event("message_start",
               QJsonObject{{QStringLiteral("type"), QStringLiteral("message_start")},
@@ -359,6 +377,32 @@ template<typename F> FakeHandler makeHandler(FakeBehaviour behaviour, F f) {
 }
 
 } // namespace
+
+QString fakeSummaryAnswer(const QString &system, const QString &user) {
+    static const QRegularExpression langRe(QStringLiteral(R"(readers of [^(]*\(([^)]+)\))"));
+    static const QRegularExpression markerRe(QStringLiteral(R"(\[p\. (\d+)\])"));
+    static const QRegularExpression refRe(QStringLiteral(R"(\(p\. (\d+)\))"));
+    const auto lm = langRe.match(system);
+    const QString lang = lm.hasMatch() ? lm.captured(1) : QStringLiteral("xx");
+    const int partials = int(user.count(QLatin1String("<partial ")));
+    QList<int> pages;
+    for (auto it = (partials > 0 ? refRe : markerRe).globalMatch(user); it.hasNext();) {
+        const int p = it.next().captured(1).toInt();
+        if (!pages.contains(p))
+            pages.append(p);
+    }
+    std::sort(pages.begin(), pages.end());
+    QString out = QStringLiteral("## Summary\n");
+    out += partials > 0 ? QStringLiteral("Combined summary [%1] of %2 parts covering %3 pages.\n")
+                              .arg(lang)
+                              .arg(partials)
+                              .arg(pages.size())
+                        : QStringLiteral("Summary [%1] of %2 pages.\n").arg(lang).arg(pages.size());
+    out += QStringLiteral("\n## Key points\n");
+    for (int p : pages)
+        out += QStringLiteral("- Point [%1] about page %2 (p. %2)\n").arg(lang).arg(p);
+    return out;
+}
 
 QString fakeTranslation(const QString &text, const QString &lang) {
     return QLatin1Char('[') + lang + QStringLiteral("] ") + text;

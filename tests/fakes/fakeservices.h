@@ -41,6 +41,15 @@ struct FakeBehaviour {
 /// Deterministic fake translation: "[lang] text".
 QString fakeTranslation(const QString &text, const QString &lang);
 
+/// Summary behaviour of the fake LLMs: a request whose system prompt asks for the "## Key points" format is answered
+/// with a deterministic Markdown summary that echoes the pages it was given — the "[p. N]" markers of a document part,
+/// or the "(p. N)" references of partial summaries (a combine request, recognised by its "<partial " blocks):
+///   ## Summary / "Summary [LANG] of N pages." or "Combined summary [LANG] of K parts covering N pages."
+///   ## Key points / "- Point [LANG] about page P (p. P)" for each page, in order.
+/// LANG comes from the prompt's "readers of … (LANG)". Faults apply as for translations (Think puts a <think> block
+/// or a thinking block first; ReasoningContent sends reasoning deltas).
+QString fakeSummaryAnswer(const QString &system, const QString &user);
+
 /// Handlers speaking each service's wire protocol. Each call makes an independent handler with its own state.
 FakeHandler fakeOpenAiHandler(FakeBehaviour behaviour);         ///< POST …/chat/completions, SSE
 FakeHandler fakeAnthropicHandler(FakeBehaviour behaviour);      ///< POST /v1/messages, SSE with named events

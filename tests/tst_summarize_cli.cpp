@@ -1,0 +1,239 @@
+#include "fakes/fakeservices.h"
+#include "fakes/pdfmaker.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace testsupport;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+/// Runs overtext-cli with its own cache directory (XDG_CACHE_HOME) and extra environment.
+Run cli(const QStringList &args, const QString &cacheHome, const QStringList &env = {}) {
+    QProcess p;
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.insert(QStringLiteral("XDG_CACHE_HOME"), cacheHome);
+    for (const QString &kv : env)
+        e.insert(kv.section(QLatin1Char('='), 0, 0), kv.section(QLatin1Char('='), 1));
+    p.setProcessEnvironment(e);
+    p.start(QStringLiteral(OVERTEXT_BIN_DIR "/overtext-cli"), args);
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+               QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString readAll(const QString &path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+bool apertiumHasPair(const QString &pair) {
+    if (QStandardPaths::findExecutable(QStringLiteral("apertium")).isEmpty())
+        return false;
+    QProcess p;
+    p.start(QStringLiteral("apertium"), {QStringLiteral("-u"), QStringLiteral("-f"), QStringLiteral("none"), pair});
+    p.write("hello\n");
+    p.closeWriteChannel();
+    return p.waitForFinished(20000) && p.exitCode() == 0;
+}
+
+} // namespace
+
+class TestSummarizeCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void usageErrors_data();
+    void usageErrors();
+    void neverOverwritesTheInput();
+    void llmSummaryThroughTheCli();
+    void longDocumentPrintsTheEstimateAndCombines();
+    void extractiveApertiumSummaryOfACorpusDocument();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_pdf;
+};
+
+void TestSummarizeCli::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_pdf = m_dir.filePath(QStringLiteral("harbour.pdf"));
+    PdfMaker maker;
+    const QString para = QStringLiteral("The harbour wakes before dawn when the fishermen check their nets and boats. "
+                                        "Gulls circle above the quay while the boats leave the harbour one by one.");
+    for (int page = 1; page <= 3; ++page) {
+        if (page > 1)
+            maker.newPage();
+        maker.line(56, 70, QStringLiteral("Chapter %1").arg(page), 20);
+        maker.paragraph(56, 110, 480, para, 11);
+    }
+    QVERIFY(maker.save(m_pdf));
+}
+
+void TestSummarizeCli::usageErrors_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no --to") << QStringList{QStringLiteral("x.pdf")} << QStringLiteral("usage:");
+    QTest::newRow("no file") << QStringList{QStringLiteral("--to"), QStringLiteral("es")} << QStringLiteral("usage:");
+    QTest::newRow("key on the command line")
+        << QStringList{QStringLiteral("x.pdf"), QStringLiteral("--to"), QStringLiteral("es"),
+                       QStringLiteral("--api-key"), QStringLiteral("sk-1")}
+        << QStringLiteral("--api-key-env");
+    QTest::newRow("unknown provider") << QStringList{QStringLiteral("x.pdf"), QStringLiteral("--to"),
+                                                     QStringLiteral("es"), QStringLiteral("--provider"),
+                                                     QStringLiteral("deepl")}
+                                      << QStringLiteral("--provider must be");
+    QTest::newRow("unset key variable") << QStringList{QStringLiteral("x.pdf"),
+                                                       QStringLiteral("--to"),
+                                                       QStringLiteral("es"),
+                                                       QStringLiteral("--provider"),
+                                                       QStringLiteral("openai"),
+                                                       QStringLiteral("--api-key-env"),
+                                                       QStringLiteral("OVERTEXT_NO_SUCH_VAR")}
+                                        << QStringLiteral("OVERTEXT_NO_SUCH_VAR is not set");
+    QTest::newRow("missing value") << QStringList{QStringLiteral("x.pdf"), QStringLiteral("--to")}
+                                   << QStringLiteral("--to needs a value");
+}
+
+void TestSummarizeCli::usageErrors() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const Run r = cli(QStringList{QStringLiteral("summarize")} + args, m_dir.filePath(QStringLiteral("cache")));
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+void TestSummarizeCli::neverOverwritesTheInput() {
+    const QByteArray before = readAll(m_pdf).toUtf8();
+    const Run r = cli(
+        {QStringLiteral("summarize"), m_pdf, QStringLiteral("--to"), QStringLiteral("es"), QStringLiteral("-o"), m_pdf},
+        m_dir.filePath(QStringLiteral("cache")));
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QLatin1String("overwrite the input")), qPrintable(r.err));
+    QCOMPARE(readAll(m_pdf).toUtf8(), before);
+    // A missing file is a one-line failure, exit 1.
+    const Run missing = cli({QStringLiteral("summarize"), m_dir.filePath(QStringLiteral("nope.pdf")),
+                             QStringLiteral("--to"), QStringLiteral("es")},
+                            m_dir.filePath(QStringLiteral("cache")));
+    QCOMPARE(missing.exitCode, 1);
+    QCOMPARE(missing.err.trimmed().count(QLatin1Char('\n')), 0);
+}
+
+void TestSummarizeCli::llmSummaryThroughTheCli() {
+    FakeServerThread server(fakeOpenAiHandler({}));
+    QUrl base = server.baseUrl();
+    base.setPath(QStringLiteral("/v1"));
+    const QString cache = m_dir.filePath(QStringLiteral("cache-llm"));
+    const QStringList args{QStringLiteral("summarize"),     m_pdf,
+                           QStringLiteral("--to"),          QStringLiteral("es"),
+                           QStringLiteral("--provider"),    QStringLiteral("openai"),
+                           QStringLiteral("--base-url"),    base.toString(),
+                           QStringLiteral("--model"),       QStringLiteral("fake-model"),
+                           QStringLiteral("--api-key-env"), QStringLiteral("OVERTEXT_TEST_KEY")};
+    const Run r = cli(args, cache, {QStringLiteral("OVERTEXT_TEST_KEY=sk-test-123456")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(r.out.isEmpty()); // only the summary file is written
+    const QString md = readAll(m_dir.filePath(QStringLiteral("harbour.es.summary.md")));
+    QVERIFY2(md.startsWith(QLatin1String("# ")), qPrintable(md));
+    QVERIFY(md.contains(QLatin1String("## Resumen\n\nSummary [es] of 3 pages.")));
+    QVERIFY(md.contains(QLatin1String("## Puntos clave")));
+    for (int p = 1; p <= 3; ++p)
+        QVERIFY(md.contains(QStringLiteral("(p. %1)\n").arg(p)));
+    QVERIFY(md.contains(QLatin1String("fake-model (OpenAI-compatible), one request")));
+    const QList<FakeRequest> requests = server.server()->requests();
+    QCOMPARE(requests.size(), 1);
+    QCOMPARE(requests.first().headers.value("authorization"), QByteArray("Bearer sk-test-123456"));
+
+    // The second run is served from the cache.
+    const Run again = cli(args, cache, {QStringLiteral("OVERTEXT_TEST_KEY=sk-test-123456")});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY(again.err.contains(QLatin1String("from the cache")));
+    QCOMPARE(server.server()->requestCount(), 1);
+    QCOMPARE(readAll(m_dir.filePath(QStringLiteral("harbour.es.summary.md"))), md);
+}
+
+void TestSummarizeCli::longDocumentPrintsTheEstimateAndCombines() {
+    // Ten pages of about 3,500 characters each: more than one request's budget (24,000), so parts and a combine.
+    const QString pdf = m_dir.filePath(QStringLiteral("long.pdf"));
+    PdfMaker maker;
+    for (int page = 1; page <= 10; ++page) {
+        if (page > 1)
+            maker.newPage();
+        QString text;
+        while (text.size() < 3500)
+            text += QStringLiteral("On page %1 the ferry crosses the bay while passengers watch the islands pass. ")
+                        .arg(page);
+        maker.paragraph(40, 50, 515, text, 9);
+    }
+    QVERIFY(maker.save(pdf));
+    FakeServerThread server(fakeOpenAiHandler({}));
+    QUrl base = server.baseUrl();
+    base.setPath(QStringLiteral("/v1"));
+    const QString out = m_dir.filePath(QStringLiteral("long.md"));
+    const Run r =
+        cli({QStringLiteral("summarize"), pdf, QStringLiteral("--to"), QStringLiteral("de"),
+             QStringLiteral("--provider"), QStringLiteral("openai"), QStringLiteral("--base-url"), base.toString(),
+             QStringLiteral("--model"), QStringLiteral("fake-model"), QStringLiteral("-o"), out},
+            m_dir.filePath(QStringLiteral("cache-long")));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    static const QRegularExpression estimate(
+        QStringLiteral(R"(the document is long: (\d+) parts and one combine, (\d+) requests, about (\d+) input)"));
+    const auto m = estimate.match(r.err);
+    QVERIFY2(m.hasMatch(), qPrintable(r.err));
+    const int parts = m.captured(1).toInt();
+    QVERIFY(parts >= 2);
+    QCOMPARE(m.captured(2).toInt(), parts + 1);
+    QVERIFY(m.captured(3).toInt() > 30000 / 4);
+    QCOMPARE(server.server()->requestCount(), parts + 1);
+    const QString md = readAll(out);
+    QVERIFY2(md.contains(QStringLiteral("Combined summary [de] of %1 parts covering 10 pages.").arg(parts)),
+             qPrintable(md));
+    QVERIFY(md.contains(QLatin1String("## Zusammenfassung")));
+    QVERIFY(md.contains(QLatin1String("(p. 10)")));
+    QVERIFY(md.contains(QLatin1String("map-and-combine")));
+}
+
+void TestSummarizeCli::extractiveApertiumSummaryOfACorpusDocument() {
+    const QString corpus = QStringLiteral(OVERTEXT_CORPUS_DIR "/prose-en-latex-cfgguide.pdf");
+    if (!QFileInfo::exists(corpus))
+        QSKIP("the corpus is not here");
+    if (!apertiumHasPair(QStringLiteral("eng-spa")))
+        QSKIP("apertium with the eng-spa pair is not installed");
+    const QString out = m_dir.filePath(QStringLiteral("cfgguide.es.summary.md"));
+    const QStringList args{QStringLiteral("summarize"), corpus, QStringLiteral("--to"), QStringLiteral("es"),
+                           QStringLiteral("-o"),        out};
+    const Run r = cli(args, m_dir.filePath(QStringLiteral("cache-a")));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString md = readAll(out);
+    QVERIFY(md.startsWith(QLatin1String("# ")));
+    QVERIFY(md.contains(QLatin1String("## Resumen")));
+    QVERIFY(md.contains(QLatin1String("## Puntos clave")));
+    QVERIFY(md.count(QLatin1String("(p. ")) >= 5);
+    QVERIFY(md.contains(QLatin1String("translated by Apertium (eng-spa)")));
+    // Spanish, not English: Apertium's articles and prepositions appear, the original's do not dominate.
+    QVERIFY(md.count(QLatin1String(" la ")) + md.count(QLatin1String(" el ")) + md.count(QLatin1String(" de ")) > 5);
+    QVERIFY2(md.count(QLatin1String(" the ")) < 3, qPrintable(md));
+
+    // Deterministic: a fresh cache gives the same file.
+    const Run again = cli(args, m_dir.filePath(QStringLiteral("cache-b")));
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY(!again.err.contains(QLatin1String("from the cache")));
+    QCOMPARE(readAll(out), md);
+}
+
+QTEST_MAIN(TestSummarizeCli)
+#include "tst_summarize_cli.moc"
