@@ -14,11 +14,22 @@ int usage() {
                            "  translate FILE... --to LANG [options]          translate (see README)\n";
     return 2;
 }
+/// The command line's stderr is a contract (one line per error): Qt's own platform chatter (for example
+/// "QStandardPaths: XDG_RUNTIME_DIR not set") is not for the user.
+void quietQtMessages(QtMsgType type, const QMessageLogContext &context, const QString &message) {
+    if (type == QtDebugMsg || type == QtInfoMsg)
+        return;
+    if (message.startsWith(QLatin1String("QStandardPaths:")) ||
+        (context.category && qstrncmp(context.category, "qt.", 3) == 0))
+        return;
+    QTextStream(stderr) << "overtext-cli: " << message << '\n';
+}
 } // namespace
 
 int main(int argc, char **argv) {
+    qInstallMessageHandler(quietQtMessages);
     // Export draws with QPainter into QPdfWriter, which needs a QGuiApplication (fonts); no display is needed.
-    const bool drawing = argc > 1 && (qstrcmp(argv[1], "translate") == 0 || qstrcmp(argv[1], "summarize") == 0);
+    const bool drawing = argc > 1 && qstrcmp(argv[1], "translate") == 0;
     if (drawing && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     std::unique_ptr<QCoreApplication> application =
