@@ -56,11 +56,15 @@ int main(int argc, char **argv) {
     if (levels.isEmpty())
         levels = {1, 8, 32, 64};
 
+    // BENCH_URL: use a server started elsewhere (bench_http --serve), e.g. to profile the client alone.
     QProcess server;
-    server.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--serve")});
-    if (!server.waitForReadyRead(10000))
-        return 1;
-    const QString base = QString::fromUtf8(server.readLine()).trimmed();
+    QString base = qEnvironmentVariable("BENCH_URL");
+    if (base.isEmpty()) {
+        server.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--serve")});
+        if (!server.waitForReadyRead(10000))
+            return 1;
+        base = QString::fromUtf8(server.readLine()).trimmed();
+    }
     const auto units = testsupport::makeUnits(segments);
     int maxLen = 0;
     for (const auto &u : units)
@@ -128,7 +132,9 @@ int main(int argc, char **argv) {
                     done, failed);
         std::fflush(stdout);
     }
-    server.kill();
-    server.waitForFinished();
+    if (server.state() != QProcess::NotRunning) {
+        server.kill();
+        server.waitForFinished();
+    }
     return 0;
 }
