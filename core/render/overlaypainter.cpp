@@ -34,11 +34,12 @@ struct Layout {
 
 /// Lays the text out at `size` in `width`, stopping after `maxHeight`.
 Layout layoutText(const QString &text, const QFont &font, double width, double maxHeight, Qt::Alignment align, bool rtl,
-                  bool cjk, double maxPitch) {
+                  double maxPitch) {
     Layout l;
     l.layout = std::make_unique<QTextLayout>(text, font, const_cast<QPaintDevice *>(pointDevice()));
     QTextOption option(align);
-    option.setWrapMode(cjk ? QTextOption::WrapAtWordBoundaryOrAnywhere : QTextOption::WordWrap);
+    // Break inside a word only when it is wider than the box (a URL, a formula): better than shrinking everything.
+    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     option.setTextDirection(rtl ? Qt::RightToLeft : Qt::LeftToRight);
     l.layout->setTextOption(option);
     l.layout->setCacheEnabled(true);
@@ -140,13 +141,10 @@ OverlayPainter::OverlayPainter(const QString &targetLanguage, bool serif) {
         const bool traditional = targetLanguage.contains(QLatin1String("Hant"), Qt::CaseInsensitive) ||
                                  targetLanguage.contains(QLatin1String("TW"), Qt::CaseInsensitive);
         primary = traditional ? QStringLiteral("Noto Sans CJK TC") : QStringLiteral("Noto Sans CJK SC");
-        m_cjk = true;
     } else if (lang == QLatin1String("ja")) {
         primary = QStringLiteral("Noto Sans CJK JP");
-        m_cjk = true;
     } else if (lang == QLatin1String("ko")) {
         primary = QStringLiteral("Noto Sans CJK KR");
-        m_cjk = true;
     } else if (lang == QLatin1String("ar") || lang == QLatin1String("fa") || lang == QLatin1String("ur")) {
         primary = QStringLiteral("Noto Sans Arabic");
         m_rtl = true;
@@ -160,7 +158,6 @@ OverlayPainter::OverlayPainter(const QString &targetLanguage, bool serif) {
     } else if (lang == QLatin1String("th")) {
         primary = QStringLiteral("Noto Sans Thai");
         m_maxPitch = 1.45;
-        m_cjk = true; // no spaces between words: allow breaks anywhere
     }
     // Fallbacks for words in other scripts inside the translation (names, quotes).
     m_families = {primary,
@@ -197,7 +194,7 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
             const QRectF frame = uprightBox(box, s.textRotation);
             for (double size = from; size >= floor - 1e-6; size *= kShrinkStep) {
                 const Layout l =
-                    layoutText(b.text, font(size), frame.width(), frame.height(), align, m_rtl, m_cjk, m_maxPitch);
+                    layoutText(b.text, font(size), frame.width(), frame.height(), align, m_rtl, m_maxPitch);
                 if (l.complete) {
                     out = FittedBlock{box, size, true};
                     return true;
@@ -234,7 +231,7 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
             continue;
         const QRectF frame = uprightBox(f.box, blocks[i].segment.textRotation);
         if (layoutText(blocks[i].text, font(size), frame.width(), frame.height(), alignmentOf(blocks[i].segment, m_rtl),
-                       m_rtl, m_cjk, m_maxPitch)
+                       m_rtl, m_maxPitch)
                 .complete)
             f.fontSize = size;
     }
@@ -259,7 +256,7 @@ void OverlayPainter::paint(QPainter &painter, const QList<OverlayBlock> &blocks,
             continue;
         const QRectF frame = uprightBox(f.box, b.segment.textRotation);
         const Layout l = layoutText(b.text, font(f.fontSize), frame.width(), frame.height(),
-                                    alignmentOf(b.segment, m_rtl), m_rtl, m_cjk, m_maxPitch);
+                                    alignmentOf(b.segment, m_rtl), m_rtl, m_maxPitch);
         painter.save();
         painter.setClipRect(f.box, Qt::IntersectClip);
         // Into the block's upright frame: its origin at the top-left corner as the text reads.

@@ -58,7 +58,6 @@ public:
 private:
     QStringList m_families;
     bool m_rtl = false;
-    bool m_cjk = false;
     double m_maxPitch = 1.2; ///< line pitch cap, in em
 };
 
