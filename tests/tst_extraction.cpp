@@ -3,7 +3,9 @@
 #include "testpaths.h"
 
 #include <QCoroTask>
+#include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -156,6 +158,41 @@ private Q_SLOTS:
             auto opens = runTask(extraction.extract(locked, "view", QStringLiteral("1"), CancelToken()));
             QVERIFY(opens.ok());
             QVERIFY(!opens->segments().isEmpty());
+        }
+    }
+
+    /// The corpus's bombs under a low memory limit: the worker runs out of address space (or time) on the page, and
+    /// the page ends with a named error instead of taking the app down or swapping the machine.
+    void bombsEndCleanlyUnderALowMemoryLimit_data() {
+        QTest::addColumn<QString>("file");
+        for (const char *f : {"bomb-giant-content-stream.pdf", "bomb-hugemono-jbig2.pdf"})
+            QTest::newRow(f) << QString::fromLatin1(f);
+    }
+    void bombsEndCleanlyUnderALowMemoryLimit() {
+        if (testpaths::timeScale() > 1)
+            QSKIP("AddressSanitizer cannot run under an address-space limit, so the worker has none in this build");
+        QFETCH(QString, file);
+        const QString path = testpaths::corpusDir() + QLatin1Char('/') + file;
+        if (!QFile::exists(path))
+            QSKIP("the shared corpus is not available");
+        PdfExtraction extraction;
+        extraction.setLimits(ExtractionLimits{15000, 512LL << 20, 3, 1});
+        QElapsedTimer clock;
+        clock.start();
+        auto result = runTask(extraction.extract(path, {}, {}, CancelToken()));
+        QVERIFY(clock.elapsed() < 40000);
+        if (!result.ok()) { // the document itself could not be opened within the bounds: a sentence, not a crash
+            QVERIFY(!result.error().message.isEmpty());
+            QVERIFY2(result.error().code == Error::PdfTooHeavy || result.error().code == Error::PdfDamaged,
+                     qPrintable(result.error().message));
+            return;
+        }
+        for (const ExtractedPage &page : result->pages) {
+            if (!page.error)
+                continue;
+            QVERIFY2(page.error->code == Error::PdfTooHeavy || page.error->code == Error::Timeout,
+                     qPrintable(page.error->message));
+            QVERIFY(page.error->message.contains(QStringLiteral("Page %1").arg(page.info.page)));
         }
     }
 };
