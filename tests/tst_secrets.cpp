@@ -123,6 +123,17 @@ void verifyNoKey(const Provider &provider, const Run &run) {
 class TestSecrets : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    /// The capture sees what is logged, at every level and in every category (else the checks below prove nothing).
+    void captureSeesLogs() {
+        LogCapture capture;
+        qWarning() << kKey;
+        const QLoggingCategory category("overtext.test"); // named: qCDebug keeps a reference to it
+        qCDebug(category) << "debug";
+        const QStringList lines = capture.lines();
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[0].contains(kKey));
+    }
+
     /// Every way the fake servers can misbehave, for both LLM providers: the key appears in no error, partial text,
     /// log line or cache identity — even when the server echoes it in a 401 body.
     void keyNeverShows_data() {
