@@ -176,7 +176,7 @@ private Q_SLOTS:
         if (!QFile::exists(path))
             QSKIP("the shared corpus is not available");
         PdfExtraction extraction;
-        extraction.setLimits(ExtractionLimits{15000, 512LL << 20, 3, 1});
+        extraction.setLimits(ExtractionLimits{15000, 1LL << 30, 3, 1});
         QElapsedTimer clock;
         clock.start();
         auto result = runTask(extraction.extract(path, {}, {}, CancelToken()));
