@@ -161,8 +161,10 @@ private Q_SLOTS:
         }
     }
 
-    /// The corpus's bombs under a low memory limit: the worker runs out of address space (or time) on the page, and
-    /// the page ends with a named error instead of taking the app down or swapping the machine.
+    /// The corpus's bombs under a low memory limit end quickly and cleanly: no crash, no hang, every page accounted
+    /// for, and any page error named. (Observed with Poppler 22.12 under 1 GiB: its JBIG2 decoder cannot allocate
+    /// the giant bitmaps and gives up, so the page comes back at once without text rather than with an error; under
+    /// the default 3 GiB the same page takes the whole 15 s and is skipped by name.)
     void bombsEndCleanlyUnderALowMemoryLimit_data() {
         QTest::addColumn<QString>("file");
         for (const char *f : {"bomb-giant-content-stream.pdf", "bomb-hugemono-jbig2.pdf"})
@@ -181,12 +183,14 @@ private Q_SLOTS:
         clock.start();
         auto result = runTask(extraction.extract(path, {}, {}, CancelToken()));
         QVERIFY(clock.elapsed() < 40000);
+        qInfo() << file << (result.ok() ? result->pageErrors().join(QLatin1Char(' ')) : result.error().message);
         if (!result.ok()) { // the document itself could not be opened within the bounds: a sentence, not a crash
             QVERIFY(!result.error().message.isEmpty());
             QVERIFY2(result.error().code == Error::PdfTooHeavy || result.error().code == Error::PdfDamaged,
                      qPrintable(result.error().message));
             return;
         }
+        QCOMPARE(result->pages.size(), result->pageCount);
         for (const ExtractedPage &page : result->pages) {
             if (!page.error)
                 continue;
