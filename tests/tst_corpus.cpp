@@ -48,11 +48,11 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         cli.start(testpaths::cli(), args);
-        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY(cli.waitForFinished(60000 * testpaths::timeScale()));
         const qint64 ms = clock.elapsed();
         const QString err = QString::fromUtf8(cli.readAllStandardError());
         QCOMPARE(cli.exitStatus(), QProcess::NormalExit); // no crash
-        QVERIFY2(ms < 30000, qPrintable(QStringLiteral("%1 took %2 ms").arg(file).arg(ms)));
+        QVERIFY2(ms < 30000 * testpaths::timeScale(), qPrintable(QStringLiteral("%1 took %2 ms").arg(file).arg(ms)));
         if (cli.exitCode() != 0) {
             // A clear error: one line, saying what is wrong with which file.
             QCOMPARE(cli.exitCode(), 1);

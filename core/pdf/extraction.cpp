@@ -16,6 +16,16 @@
 
 #include <sys/resource.h>
 
+// AddressSanitizer reserves terabytes of shadow address space, so an RLIMIT_AS limit would kill every worker at
+// start: under ASan the memory limit is not set. GCC defines __SANITIZE_ADDRESS__, clang answers __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define OVERTEXT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OVERTEXT_ASAN 1
+#endif
+#endif
+
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -157,13 +167,15 @@ private:
         lane->process.setStandardErrorFile(QProcess::nullDevice());
         const qint64 memory = m_limits.memoryBytes;
         lane->process.setChildProcessModifier([memory] {
-#if !defined(__SANITIZE_ADDRESS__)
+#if !defined(OVERTEXT_ASAN)
             if (memory > 0) {
                 struct rlimit rl {
                     rlim_t(memory), rlim_t(memory)
                 };
                 setrlimit(RLIMIT_AS, &rl);
             }
+#else
+            (void)memory;
 #endif
         });
         lane->process.start(m_worker, {}, QIODevice::ReadWrite);

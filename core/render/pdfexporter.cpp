@@ -108,7 +108,9 @@ Result<void> writeAtomically(QPDF &pdf, const QString &output) {
         return Error{Error::Io, QStringLiteral("Cannot write in %1: %2").arg(info.absolutePath(), temp.errorString())};
     temp.close();
     try {
-        QPDFWriter writer(pdf, temp.fileName().toLocal8Bit().constData());
+        // QPDFWriter keeps the file name pointer until write(): the bytes must outlive it (ASan: use after free).
+        const QByteArray fileName = QFile::encodeName(temp.fileName());
+        QPDFWriter writer(pdf, fileName.constData());
         writer.setObjectStreamMode(qpdf_o_generate);
         writer.setCompressStreams(true);
         writer.setPreserveEncryption(false);
