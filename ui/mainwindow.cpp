@@ -176,6 +176,22 @@ MainWindow::MainWindow(QWidget *parent)
 
     connect(m_batch, &BatchRun::statusChanged, this, &MainWindow::onBatchStatus);
     connect(m_batch, &BatchRun::runError, this, &MainWindow::showMessage);
+    connect(m_batch, &BatchRun::documentFinished, this, [this](const QString &path) {
+        const BatchDocStatus s = m_batch->status(path);
+        const QString name = QFileInfo(path).fileName();
+        if (s.state == BatchDocStatus::State::Failed)
+            showMessage(tr("%1 could not be translated: %2").arg(name, s.error));
+        else if (s.state == BatchDocStatus::State::Cancelled)
+            showMessage(tr("%1: cancelled.").arg(name));
+        else if (s.progress.failed > 0)
+            showMessage(tr("%1: %2 of %3 segments translated, %4 failed (Batch ▸ Retry Failed).")
+                            .arg(name)
+                            .arg(s.progress.done)
+                            .arg(s.progress.total)
+                            .arg(s.progress.failed));
+        else
+            showMessage(tr("%1: all %2 segments translated.").arg(name).arg(s.progress.total));
+    });
     connect(m_batch, &BatchRun::segmentUpdated, this, [this](const QString &path, const QString &) {
         if (path == m_preview->documentPath() && m_showTranslation->isChecked() && !m_repaint.isActive())
             m_repaint.start();
