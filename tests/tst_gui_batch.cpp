@@ -14,6 +14,7 @@
 #include <QFileInfo>
 #include <QListView>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -227,6 +228,47 @@ private Q_SLOTS:
         QCOMPARE(exported.at(0).at(2).toString(), file);
         const QString text = pdftotext(file).simplified();
         QVERIFY2(text.contains(corrected), qPrintable(text.left(400)));
+    }
+
+    void pauseCancelRetryRemoveAndClose() {
+        m_cache = m_dir.filePath(QStringLiteral("cache3.sqlite")); // nothing cached: the scheduler has work
+        auto *w = new MainWindow;
+        QPointer<MainWindow> guard(w);
+        prepare(*w);
+        w->addPaths({m_pdf});
+        QTRY_COMPARE_WITH_TIMEOUT(w->documents()->rowCount(), 1, Timeout);
+        const QString path = w->documents()->entry(0).path;
+        w->setPaused(true);
+        w->startAll();
+        QTRY_VERIFY_WITH_TIMEOUT(w->batch()->status(path).progress.total > 0, Timeout);
+        QTest::qWait(300);
+        QCOMPARE(w->batch()->status(path).state, BatchDocStatus::State::Running); // paused: nothing sent
+        QCOMPARE(w->batch()->status(path).progress.done, 0);
+
+        w->cancelSelected();
+        QTRY_COMPARE_WITH_TIMEOUT(w->batch()->status(path).state, BatchDocStatus::State::Cancelled, Timeout);
+        QVERIFY(w->documents()
+                    ->index(0)
+                    .data(DocumentListModel::BatchTextRole)
+                    .toString()
+                    .startsWith(QStringLiteral("Cancelled")));
+
+        w->setPaused(false);
+        w->retryFailedAll();
+        QTRY_COMPARE_WITH_TIMEOUT(w->batch()->status(path).state, BatchDocStatus::State::Done, Timeout);
+        QCOMPARE(w->batch()->status(path).progress.failed, 0);
+
+        // Removing forgets the document; closing the window mid-run is safe.
+        w->removeSelected();
+        QCOMPARE(w->documents()->rowCount(), 0);
+        QVERIFY(!w->batch()->contains(path));
+        w->addPaths({m_pdf});
+        QTRY_COMPARE_WITH_TIMEOUT(w->documents()->rowCount(), 1, Timeout);
+        w->startAll();
+        QVERIFY(w->batch()->anyRunning());
+        delete w;
+        QVERIFY(!guard);
+        QTest::qWait(500);
     }
 
     void cleanupTestCase() { QCOMPARE(PdfDocument::mainThreadCalls(), 0); }

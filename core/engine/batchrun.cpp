@@ -74,8 +74,16 @@ Result<BatchRun::Run *> BatchRun::currentRun() {
             s.provider.name == m_settings.provider.name && s.provider.baseUrl == m_settings.provider.baseUrl &&
             s.provider.model == m_settings.provider.model && s.provider.apiKeyEnv == m_settings.provider.apiKeyEnv &&
             s.sourceLang == m_settings.sourceLang && s.targetLang == m_settings.targetLang;
-        if (same || anyRunning())
+        bool busy = false; // documents merely queued by this start() do not hold the old run
+        for (auto it = m_docs.cbegin(); it != m_docs.cend(); ++it)
+            busy = busy || it->status.state == BatchDocStatus::State::Running;
+        if (same)
             return last;
+        if (busy) {
+            Q_EMIT runError(tr("The documents already translating keep their language and service; the new choice "
+                               "applies to documents started after they finish."));
+            return last;
+        }
     }
     auto created = createProvider(m_settings.provider);
     if (!created)
