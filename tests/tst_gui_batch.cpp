@@ -230,6 +230,27 @@ private Q_SLOTS:
         QVERIFY2(text.contains(corrected), qPrintable(text.left(400)));
     }
 
+    void unavailableServiceIsExplainedInTheRow() {
+        MainWindow w;
+        prepare(w);
+        w.setProviderConfig(
+            ProviderConfig{QStringLiteral("openai"), {}, {}, QStringLiteral("OVERTEXT_TEST_NO_SUCH_VAR")});
+        QSignalSpy messages(&w, &MainWindow::statusMessage);
+        w.addPaths({m_pdf});
+        QTRY_COMPARE_WITH_TIMEOUT(w.documents()->rowCount(), 1, Timeout);
+        w.startAll();
+        const QModelIndex row = w.documents()->index(0);
+        QTRY_COMPARE_WITH_TIMEOUT(row.data(DocumentListModel::BatchStateRole).toInt(),
+                                  int(BatchDocStatus::State::Failed), Timeout);
+        const QString text = row.data(DocumentListModel::BatchTextRole).toString();
+        QVERIFY2(text.contains(QStringLiteral("OVERTEXT_TEST_NO_SUCH_VAR")), qPrintable(text));
+        // Back to Apertium in the toolbar: the retry translates.
+        w.providerCombo()->setCurrentIndex(w.providerCombo()->findData(QStringLiteral("apertium")));
+        w.retryFailedAll();
+        QTRY_COMPARE_WITH_TIMEOUT(row.data(DocumentListModel::BatchStateRole).toInt(), int(BatchDocStatus::State::Done),
+                                  Timeout);
+    }
+
     void pauseCancelRetryRemoveAndClose() {
         m_cache = m_dir.filePath(QStringLiteral("cache3.sqlite")); // nothing cached: the scheduler has work
         auto *w = new MainWindow;
