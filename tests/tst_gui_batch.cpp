@@ -201,6 +201,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, Timeout);
         QVERIFY(saved.at(0).at(2).toBool());
         QCOMPARE(w.batch()->displayText(path, *doc->find(id)), corrected);
+        if (const QString keep = qEnvironmentVariable("OVERTEXT_KEEP_TEST_SHOTS"); !keep.isEmpty()) {
+            QTest::qWait(300);
+            w.grab().save(keep + QStringLiteral("/segment-editor.png"));
+        }
 
         // In the cache, for this document's segment.
         {

@@ -548,12 +548,12 @@ void MainWindow::createBatchActions(QToolBar *bar) {
     QAction *startAll = add(tr("&Start All"), QStyle::SP_MediaPlay, &MainWindow::startAll);
     startAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     startAll->setStatusTip(tr("Translate every document not yet translated"));
-    add(tr("Start &Selected"), QStyle::SP_MediaPlay, &MainWindow::startSelected);
+    QAction *startSelected = add(tr("Start &Selected"), QStyle::SP_MediaPlay, &MainWindow::startSelected);
     m_pause = menu->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause"));
     m_pause->setCheckable(true);
     connect(m_pause, &QAction::toggled, this, &MainWindow::setPaused);
     menu->addSeparator();
-    add(tr("&Cancel Selected"), QStyle::SP_MediaStop, &MainWindow::cancelSelected);
+    QAction *cancelSelected = add(tr("&Cancel Selected"), QStyle::SP_MediaStop, &MainWindow::cancelSelected);
     QAction *cancelAll = add(tr("Cancel &All"), QStyle::SP_MediaStop, &MainWindow::cancelAll);
     menu->addSeparator();
     QAction *retry = add(tr("&Retry Failed (Selected)"), QStyle::SP_BrowserReload, &MainWindow::retryFailedSelected);
@@ -572,6 +572,10 @@ void MainWindow::createBatchActions(QToolBar *bar) {
     m_showTranslation->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_showTranslation->setStatusTip(tr("Lay the translation over the pages"));
     connect(m_showTranslation, &QAction::toggled, this, &MainWindow::setShowTranslation);
+
+    // The row's own menu acts on the selected document.
+    m_list->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_list->addActions({startSelected, cancelSelected, retry, remove});
 
     bar->addWidget(m_languageCombo);
     bar->addWidget(m_providerCombo);
@@ -853,7 +857,10 @@ void MainWindow::editSegment(const QString &segmentId) {
     m_sourceEdit->setPlainText(s->segment.text);
     m_translationEdit->setPlainText(m_batch->displayText(path, *s));
     m_editorLabel->setText(tr("Page %1, %2").arg(s->segment.page).arg(segmentId));
-    m_editorDock->show();
+    if (!m_editorDock->isVisible()) {
+        m_editorDock->show();
+        resizeDocks({m_editorDock}, {height() / 5}, Qt::Vertical); // the page stays the main thing
+    }
     m_translationEdit->setFocus();
     m_preview->viewport()->update();
 }
