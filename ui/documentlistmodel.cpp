@@ -151,7 +151,8 @@ bool DocumentListModel::isBusy() const {
                        [](const DocumentEntry &e) { return e.state == DocumentEntry::State::Opening; });
 }
 
-void DocumentListModel::setReady(const QString &path, const QList<QSizeF> &pageSizes, const QString &title) {
+void DocumentListModel::setReady(const QString &path, const QList<QSizeF> &pageSizes, const QString &title,
+                                 bool serif) {
     const int row = rowOf(path);
     if (row < 0)
         return;
@@ -160,6 +161,7 @@ void DocumentListModel::setReady(const QString &path, const QList<QSizeF> &pageS
     e.pageSizes = pageSizes;
     e.pageCount = int(pageSizes.size());
     e.title = title;
+    e.serif = serif;
     e.error.clear();
     Q_EMIT dataChanged(index(row), index(row));
 }

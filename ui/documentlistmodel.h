@@ -17,6 +17,7 @@ struct DocumentEntry {
     int pageCount = 0;
     QList<QSizeF> pageSizes; ///< points, displayed orientation, page 1 first
     QString title;
+    bool serif = false;   ///< the original's body face is a serif (PdfDocument::prefersSerif()): the overlay follows
     QString error;        ///< what went wrong and what to do, for Failed
     bool inBatch = false; ///< started at least once: batch holds its translation status
     BatchDocStatus batch;
@@ -54,7 +55,7 @@ public:
     const QList<DocumentEntry> &entries() const { return m_entries; }
     bool isBusy() const;
 
-    void setReady(const QString &path, const QList<QSizeF> &pageSizes, const QString &title);
+    void setReady(const QString &path, const QList<QSizeF> &pageSizes, const QString &title, bool serif = false);
     void setFailed(const QString &path, const QString &error);
     /// The document's translation status from the batch run.
     void setBatchStatus(const QString &path, const BatchDocStatus &status);

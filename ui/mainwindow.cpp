@@ -105,6 +105,7 @@ struct Probe {
     Error error;
     QList<QSizeF> pageSizes;
     QString title;
+    bool serif = false;
 };
 
 // Runs on a pool thread.
@@ -120,6 +121,7 @@ Probe probeDocument(const QString &path) {
     for (int p = 1; p <= count; ++p)
         out.pageSizes.append((*doc)->pageInfo(p).size);
     out.title = (*doc)->title();
+    out.serif = (*doc)->prefersSerif(); // the preview's overlay picks the face the export will
     out.ok = true;
     return out;
 }
@@ -355,7 +357,7 @@ QCoro::Task<> MainWindow::openDocument(QString path) {
     if (!self)
         co_return;
     if (probe.ok) {
-        m_model->setReady(path, probe.pageSizes, probe.title);
+        m_model->setReady(path, probe.pageSizes, probe.title, probe.serif);
         rememberRecent(path);
     } else {
         QString hint;
@@ -814,9 +816,11 @@ void MainWindow::paintTranslation(QPainter &painter, int page, const QRectF &pag
     }
 
     const QString language = m_batch->targetLanguage(path);
-    if (!m_overlay || m_overlayLanguage != language) {
-        m_overlay.emplace(language);
+    const bool serif = m_model->entry(row).serif;
+    if (!m_overlay || m_overlayLanguage != language || m_overlaySerif != serif) {
+        m_overlay.emplace(language, serif);
         m_overlayLanguage = language;
+        m_overlaySerif = serif;
     }
     painter.setClipRect(pageRect);
     painter.translate(pageRect.topLeft());

@@ -163,6 +163,7 @@ private:
     QString m_coloursPath;
     std::optional<overtext::OverlayPainter> m_overlay;
     QString m_overlayLanguage;
+    bool m_overlaySerif = false;
 };
 
 } // namespace overtext::ui
