@@ -1,3 +1,4 @@
+#include "commandline.h"
 #include "documentlistmodel.h"
 #include "mainwindow.h"
 #include "pagepreview.h"
@@ -25,22 +26,35 @@ QIcon appIcon() {
 
 // --screenshot FILE: a debug aid for the README and for looking at the window headless. Waits until the documents
 // are opened and the visible pages rendered (at most 30 s), saves the window and quits.
-void takeScreenshotWhenReady(overtext::ui::MainWindow *window, const QString &file) {
+// With --start it also waits until the batch has settled (at most 60 s) and the overlay is painted.
+void takeScreenshotWhenReady(overtext::ui::MainWindow *window, const QString &file, bool waitForBatch) {
     auto *poll = new QTimer(window);
     auto *clock = new QElapsedTimer;
     auto *searched = new bool(false); // the paths from the command line were searched
     clock->start();
     QObject::connect(window, &overtext::ui::MainWindow::pathsAdded, window, [searched] { *searched = true; });
-    QObject::connect(poll, &QTimer::timeout, window, [window, file, poll, clock, searched] {
+    auto *settledAt = new qint64(-1);
+    QObject::connect(poll, &QTimer::timeout, window, [window, file, poll, clock, searched, waitForBatch, settledAt] {
         const auto *preview = window->preview();
         const bool opened = *searched && !window->documents()->isBusy();
-        const bool rendered = preview->pageCount() == 0 || preview->visiblePagesRendered();
-        const bool timedOut = clock->elapsed() > 30000;
+        bool rendered = preview->pageCount() == 0 || preview->visiblePagesRendered();
+        if (waitForBatch) {
+            bool started = false;
+            for (const auto &e : window->documents()->entries())
+                started = started || e.inBatch;
+            const bool settled = started && !window->batch()->anyRunning();
+            if (settled && *settledAt < 0)
+                *settledAt = clock->elapsed();
+            // Give the coalesced overlay repaint time to land.
+            rendered = rendered && settled && clock->elapsed() - *settledAt > 500;
+        }
+        const bool timedOut = clock->elapsed() > (waitForBatch ? 60000 : 30000);
         if (!(opened && rendered) && !timedOut)
             return;
         poll->stop();
         delete clock;
         delete searched;
+        delete settledAt;
         if (timedOut)
             std::fprintf(stderr, "overtext: the pages did not render within 30 s; saving the window as it is\n");
         if (!window->grab().save(file))
@@ -62,14 +76,17 @@ int main(int argc, char **argv) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Translate PDF documents, keeping their layout."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("files"),
-                                 QApplication::translate("main", "PDF files or folders to open."),
-                                 QStringLiteral("[FILE|FOLDER...]"));
+    overtext::ui::addGuiOptions(parser);
     QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save the window to FILE and quit."),
                                   QStringLiteral("FILE"));
     screenshot.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(screenshot);
     parser.process(app);
+    const overtext::ui::GuiCommandLine options = overtext::ui::readGuiOptions(parser);
+    if (!options.error.isEmpty()) {
+        std::fprintf(stderr, "overtext: %s\n", qPrintable(options.error));
+        return 2;
+    }
 
     // OVERTEXT_STALL_REPORT=FILE: measure how long the GUI thread's loop stalls and report it every second.
     overtext::StallMonitor stallMonitor;
@@ -78,11 +95,11 @@ int main(int argc, char **argv) {
     overtext::ui::MainWindow window;
     if (parser.isSet(screenshot)) {
         window.resize(1280, 800);
-        takeScreenshotWhenReady(&window, parser.value(screenshot));
+        takeScreenshotWhenReady(&window, parser.value(screenshot), options.start);
     }
     window.show();
-    if (parser.isSet(screenshot) && parser.positionalArguments().isEmpty())
+    if (parser.isSet(screenshot) && options.paths.isEmpty())
         Q_EMIT window.pathsAdded({}); // nothing to wait for
-    window.addPaths(parser.positionalArguments());
+    overtext::ui::applyCommandLine(&window, options);
     return app.exec();
 }

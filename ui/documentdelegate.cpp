@@ -41,7 +41,16 @@ DocumentDelegate::Layout DocumentDelegate::layout(const QStyleOptionViewItem &op
         statusMetrics.boundingRect(QRect(0, 0, textWidth, 10000), Qt::TextWordWrap | Qt::AlignLeft, status);
     l.name = QRect(textLeft, Pad, textWidth, nameMetrics.height());
     l.status = QRect(textLeft, l.name.bottom() + 2, textWidth, statusBounds.height());
-    const int height = std::max(l.status.bottom() + Pad, IconSize + 2 * Pad);
+    int bottom = l.status.bottom();
+    if (index.data(DocumentListModel::BatchStateRole).toInt() >= 0) {
+        l.progress = QRect(textLeft, bottom + 4, textWidth, 6);
+        const QString batch = index.data(DocumentListModel::BatchTextRole).toString();
+        const QRect batchBounds =
+            statusMetrics.boundingRect(QRect(0, 0, textWidth, 10000), Qt::TextWordWrap | Qt::AlignLeft, batch);
+        l.batch = QRect(textLeft, l.progress.bottom() + 3, textWidth, batchBounds.height());
+        bottom = l.batch.bottom();
+    }
+    const int height = std::max(bottom + Pad, IconSize + 2 * Pad);
     l.icon = QRect(Pad, (height - IconSize) / 2, IconSize, IconSize);
     return l;
 }
@@ -49,7 +58,8 @@ DocumentDelegate::Layout DocumentDelegate::layout(const QStyleOptionViewItem &op
 QSize DocumentDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const {
     const int width = m_view->viewport()->width();
     const Layout l = layout(option, index, width);
-    return {width, std::max(l.status.bottom(), l.icon.bottom()) + Pad};
+    const int bottom = l.batch.isNull() ? l.status.bottom() : l.batch.bottom();
+    return {width, std::max(bottom, l.icon.bottom()) + Pad};
 }
 
 void DocumentDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const {
@@ -87,6 +97,32 @@ void DocumentDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
     painter->setFont(statusFont(option));
     painter->drawText(l.status.translated(origin), Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignTop,
                       index.data(DocumentListModel::StatusRole).toString());
+
+    if (!l.progress.isNull()) {
+        const double progress = index.data(DocumentListModel::ProgressRole).toDouble();
+        const QRect bar = l.progress.translated(origin);
+        QColor trough = text;
+        trough.setAlphaF(0.15);
+        painter->setPen(Qt::NoPen);
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setBrush(trough);
+        painter->drawRoundedRect(bar, 3, 3);
+        if (progress > 0) {
+            const int state = index.data(DocumentListModel::BatchStateRole).toInt();
+            const bool bad = state == int(BatchDocStatus::State::Failed) ||
+                             index.data(DocumentListModel::SegmentsFailedRole).toInt() > 0;
+            painter->setBrush(bad ? QColor(0xd0, 0x7a, 0x1e)
+                                  : option.palette.color(QPalette::Highlight).lighter(selected ? 150 : 100));
+            painter->drawRoundedRect(
+                QRect(bar.topLeft(), QSize(int(bar.width() * std::min(1.0, progress)), bar.height())), 3, 3);
+        }
+        const bool batchFailed =
+            index.data(DocumentListModel::BatchStateRole).toInt() == int(BatchDocStatus::State::Failed) ||
+            index.data(DocumentListModel::BatchTextRole).toString().contains(QLatin1Char('\n'));
+        painter->setPen(batchFailed && !selected ? QColor(0xb3, 0x26, 0x1e) : statusColor);
+        painter->drawText(l.batch.translated(origin), Qt::TextWordWrap | Qt::AlignLeft | Qt::AlignTop,
+                          index.data(DocumentListModel::BatchTextRole).toString());
+    }
     painter->restore();
 }
 

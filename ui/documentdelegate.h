@@ -7,7 +7,8 @@ class QAbstractItemView;
 namespace overtext::ui {
 
 /// Draws a document row: icon, the file name in bold on the first line, the status (pages, "Opening…" or the
-/// error, wrapped, in red for errors) below it in a smaller font.
+/// error, wrapped, in red for errors) below it in a smaller font; once translating, a progress bar and a line with
+/// segments done/total, failures, tokens and the ETA (or the error).
 class DocumentDelegate : public QStyledItemDelegate {
     Q_OBJECT
 public:
@@ -18,7 +19,7 @@ public:
 
 private:
     struct Layout {
-        QRect icon, name, status;
+        QRect icon, name, status, progress, batch;
     };
     Layout layout(const QStyleOptionViewItem &option, const QModelIndex &index, int width) const;
     QFont nameFont(const QStyleOptionViewItem &option) const;

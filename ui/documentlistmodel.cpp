@@ -24,6 +24,45 @@ QString DocumentListModel::statusText(const DocumentEntry &e) const {
     return {};
 }
 
+QString DocumentListModel::batchText(const DocumentEntry &e) const {
+    if (!e.inBatch)
+        return {};
+    const DocumentProgress &p = e.batch.progress;
+    QString state;
+    switch (e.batch.state) {
+    case BatchDocStatus::State::Queued:
+        state = tr("Queued");
+        break;
+    case BatchDocStatus::State::Running:
+        state = tr("Translating");
+        break;
+    case BatchDocStatus::State::Done:
+        state = tr("Done");
+        break;
+    case BatchDocStatus::State::Failed:
+        state = tr("Failed");
+        break;
+    case BatchDocStatus::State::Cancelled:
+        state = tr("Cancelled");
+        break;
+    }
+    QStringList parts{state};
+    if (p.total > 0)
+        parts.append(tr("%1/%2 segments").arg(p.done).arg(p.total));
+    if (p.failed > 0)
+        parts.append(tr("%1 failed").arg(p.failed));
+    const qint64 tokens = p.inputTokens + p.outputTokens;
+    if (tokens > 0)
+        parts.append(tokens >= 10000 ? tr("%1k tokens").arg(tokens / 1000) : tr("%1 tokens").arg(tokens));
+    if (e.batch.state == BatchDocStatus::State::Running && p.etaSeconds >= 0)
+        parts.append(p.etaSeconds < 60 ? tr("ETA %1 s").arg(qRound(p.etaSeconds))
+                                       : tr("ETA %1 min").arg(qRound(p.etaSeconds / 60)));
+    QString text = parts.join(QStringLiteral(" · "));
+    if (!e.batch.error.isEmpty())
+        text += QLatin1Char('\n') + e.batch.error;
+    return text;
+}
+
 QVariant DocumentListModel::data(const QModelIndex &index, int role) const {
     if (!index.isValid() || index.row() >= m_entries.size())
         return {};
@@ -35,7 +74,8 @@ QVariant DocumentListModel::data(const QModelIndex &index, int role) const {
         return QString((e.title.isEmpty() ? QString() : e.title + QLatin1Char('\n')) + e.path + QLatin1Char('\n') +
                        statusText(e));
     case Qt::AccessibleTextRole:
-        return QString(QFileInfo(e.path).fileName() + QStringLiteral(", ") + statusText(e));
+        return QString(QFileInfo(e.path).fileName() + QStringLiteral(", ") + statusText(e) +
+                       (e.inBatch ? QStringLiteral(", ") + batchText(e) : QString()));
     case Qt::DecorationRole: {
         const QStyle *style = QApplication::style();
         switch (e.state) {
@@ -56,6 +96,22 @@ QVariant DocumentListModel::data(const QModelIndex &index, int role) const {
         return e.pageCount;
     case StatusRole:
         return statusText(e);
+    case BatchStateRole:
+        return e.inBatch ? int(e.batch.state) : -1;
+    case ProgressRole: {
+        const DocumentProgress &p = e.batch.progress;
+        if (!e.inBatch || p.total <= 0)
+            return e.inBatch && e.batch.state == BatchDocStatus::State::Done ? 1.0 : -1.0;
+        return double(p.done + p.failed) / p.total;
+    }
+    case BatchTextRole:
+        return batchText(e);
+    case SegmentsDoneRole:
+        return e.batch.progress.done;
+    case SegmentsTotalRole:
+        return e.batch.progress.total;
+    case SegmentsFailedRole:
+        return e.batch.progress.failed;
     default:
         return {};
     }
@@ -83,7 +139,9 @@ int DocumentListModel::addDocument(const QString &path) {
         return -1;
     const int row = int(m_entries.size());
     beginInsertRows({}, row, row);
-    m_entries.append(DocumentEntry{path, DocumentEntry::State::Opening, 0, {}, {}, {}});
+    DocumentEntry entry;
+    entry.path = path;
+    m_entries.append(entry);
     endInsertRows();
     return row;
 }
@@ -93,7 +151,8 @@ bool DocumentListModel::isBusy() const {
                        [](const DocumentEntry &e) { return e.state == DocumentEntry::State::Opening; });
 }
 
-void DocumentListModel::setReady(const QString &path, const QList<QSizeF> &pageSizes, const QString &title) {
+void DocumentListModel::setReady(const QString &path, const QList<QSizeF> &pageSizes, const QString &title,
+                                 bool serif) {
     const int row = rowOf(path);
     if (row < 0)
         return;
@@ -102,6 +161,7 @@ void DocumentListModel::setReady(const QString &path, const QList<QSizeF> &pageS
     e.pageSizes = pageSizes;
     e.pageCount = int(pageSizes.size());
     e.title = title;
+    e.serif = serif;
     e.error.clear();
     Q_EMIT dataChanged(index(row), index(row));
 }
@@ -114,6 +174,25 @@ void DocumentListModel::setFailed(const QString &path, const QString &error) {
     e.state = DocumentEntry::State::Failed;
     e.error = error;
     Q_EMIT dataChanged(index(row), index(row));
+}
+
+void DocumentListModel::setBatchStatus(const QString &path, const BatchDocStatus &status) {
+    const int row = rowOf(path);
+    if (row < 0)
+        return;
+    DocumentEntry &e = m_entries[row];
+    e.inBatch = true;
+    e.batch = status;
+    Q_EMIT dataChanged(index(row), index(row));
+}
+
+void DocumentListModel::removeDocument(const QString &path) {
+    const int row = rowOf(path);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_entries.removeAt(row);
+    endRemoveRows();
 }
 
 } // namespace overtext::ui

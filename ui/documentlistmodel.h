@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/batchrun.h"
+
 #include <QAbstractListModel>
 #include <QList>
 #include <QSizeF>
@@ -15,19 +17,28 @@ struct DocumentEntry {
     int pageCount = 0;
     QList<QSizeF> pageSizes; ///< points, displayed orientation, page 1 first
     QString title;
-    QString error; ///< what went wrong and what to do, for Failed
+    bool serif = false;   ///< the original's body face is a serif (PdfDocument::prefersSerif()): the overlay follows
+    QString error;        ///< what went wrong and what to do, for Failed
+    bool inBatch = false; ///< started at least once: batch holds its translation status
+    BatchDocStatus batch;
 };
 
-/// The documents the user added: name, pages and status or error, one row each. Fed by the main window now, by the
-/// batch queue later.
+/// The batch queue: the documents the user added, one row each: name, pages and status or error, and once started
+/// the translation progress fed from BatchRun's signals (segments done/total, failures, tokens, ETA).
 class DocumentListModel : public QAbstractListModel {
     Q_OBJECT
 public:
     enum Role {
         PathRole = Qt::UserRole + 1,
-        StateRole,     ///< DocumentEntry::State as int
-        PageCountRole, ///< int
-        StatusRole,    ///< the second line: pages, "Opening…" or the error
+        StateRole,          ///< DocumentEntry::State as int
+        PageCountRole,      ///< int
+        StatusRole,         ///< the second line: pages, "Opening…" or the error
+        BatchStateRole,     ///< BatchDocStatus::State as int; -1 while not started
+        ProgressRole,       ///< double 0..1 (settled segments / total); -1 while unknown
+        BatchTextRole,      ///< the third line: state, segments done/total, failures, tokens, ETA or the error
+        SegmentsDoneRole,   ///< int
+        SegmentsTotalRole,  ///< int
+        SegmentsFailedRole, ///< int
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -44,11 +55,15 @@ public:
     const QList<DocumentEntry> &entries() const { return m_entries; }
     bool isBusy() const;
 
-    void setReady(const QString &path, const QList<QSizeF> &pageSizes, const QString &title);
+    void setReady(const QString &path, const QList<QSizeF> &pageSizes, const QString &title, bool serif = false);
     void setFailed(const QString &path, const QString &error);
+    /// The document's translation status from the batch run.
+    void setBatchStatus(const QString &path, const BatchDocStatus &status);
+    void removeDocument(const QString &path);
 
 private:
     QString statusText(const DocumentEntry &e) const;
+    QString batchText(const DocumentEntry &e) const;
     QList<DocumentEntry> m_entries;
 };
 

@@ -2,30 +2,43 @@
 
 #include "documentdelegate.h"
 #include "documentlistmodel.h"
+#include "exportdialog.h"
 #include "pagepreview.h"
 #include "pdf/pdfdocument.h"
+#include "translate/providerfactory.h"
 
 #include <QCoroFuture>
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDirIterator>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QPainter>
+#include <QPlainTextEdit>
 #include <QPointer>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
+#include <QVBoxLayout>
 #include <QtConcurrent>
 
 namespace overtext::ui {
@@ -33,6 +46,11 @@ namespace overtext::ui {
 namespace {
 
 const QString RecentKey = QStringLiteral("recentFiles");
+const QString LanguageKey = QStringLiteral("targetLanguage");
+const QString ProviderKey = QStringLiteral("provider");
+const QString ShowTranslationKey = QStringLiteral("showTranslation");
+const QString ExportModeKey = QStringLiteral("exportMode");
+constexpr int RepaintDelayMs = 80;
 constexpr int MessageTimeoutMs = 15000;
 constexpr int MaxNamesInMessage = 5;
 
@@ -87,6 +105,7 @@ struct Probe {
     Error error;
     QList<QSizeF> pageSizes;
     QString title;
+    bool serif = false;
 };
 
 // Runs on a pool thread.
@@ -102,6 +121,7 @@ Probe probeDocument(const QString &path) {
     for (int p = 1; p <= count; ++p)
         out.pageSizes.append((*doc)->pageInfo(p).size);
     out.title = (*doc)->title();
+    out.serif = (*doc)->prefersSerif(); // the preview's overlay picks the face the export will
     out.ok = true;
     return out;
 }
@@ -117,7 +137,8 @@ QString joinNames(const QStringList &names) {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_model(new DocumentListModel(this)) {
+    , m_model(new DocumentListModel(this))
+    , m_batch(new BatchRun(this)) {
     m_pool.setMaxThreadCount(2);
     setAcceptDrops(true);
     setAccessibleName(tr("Overtext"));
@@ -153,6 +174,43 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_zoomLabel);
 
     createActions();
+    createEditorDock();
+
+    connect(m_batch, &BatchRun::statusChanged, this, &MainWindow::onBatchStatus);
+    connect(m_batch, &BatchRun::runError, this, &MainWindow::showMessage);
+    connect(m_batch, &BatchRun::documentFinished, this, [this](const QString &path) {
+        const BatchDocStatus s = m_batch->status(path);
+        const QString name = QFileInfo(path).fileName();
+        if (s.state == BatchDocStatus::State::Failed)
+            showMessage(tr("%1 could not be translated: %2").arg(name, s.error));
+        else if (s.state == BatchDocStatus::State::Cancelled)
+            showMessage(tr("%1: cancelled.").arg(name));
+        else if (s.progress.failed > 0)
+            showMessage(tr("%1: %2 of %3 segments translated, %4 failed (Batch ▸ Retry Failed).")
+                            .arg(name)
+                            .arg(s.progress.done)
+                            .arg(s.progress.total)
+                            .arg(s.progress.failed));
+        else
+            showMessage(tr("%1: all %2 segments translated.").arg(name).arg(s.progress.total));
+    });
+    connect(m_batch, &BatchRun::segmentUpdated, this, [this](const QString &path, const QString &) {
+        if (path == m_preview->documentPath() && m_showTranslation->isChecked() && !m_repaint.isActive())
+            m_repaint.start();
+    });
+    m_repaint.setSingleShot(true);
+    m_repaint.setInterval(RepaintDelayMs);
+    connect(&m_repaint, &QTimer::timeout, this, [this] { m_preview->viewport()->update(); });
+    m_preview->setOverlayPainter([this](QPainter &painter, int page, const QRectF &rect, double scale) {
+        paintTranslation(painter, page, rect, scale);
+    });
+    connect(m_preview, &PagePreview::pageClicked, this, [this](int page, const QPointF &point) {
+        const QString id = segmentAt(page, point);
+        if (!id.isEmpty())
+            editSegment(id);
+    });
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] { updateBatchActions(); });
+    updateBatchActions();
 
     connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] { showCurrentDocument(); });
     connect(m_preview, &PagePreview::currentPageChanged, this, &MainWindow::updatePageLabel);
@@ -211,6 +269,9 @@ void MainWindow::createActions() {
     bar->addSeparator();
     bar->addAction(previous);
     bar->addAction(next);
+
+    addToolBarBreak(); // one row is too narrow for both at common window widths
+    createBatchActions(addToolBar(tr("Batch")));
 }
 
 void MainWindow::showMessage(const QString &message) {
@@ -296,7 +357,7 @@ QCoro::Task<> MainWindow::openDocument(QString path) {
     if (!self)
         co_return;
     if (probe.ok) {
-        m_model->setReady(path, probe.pageSizes, probe.title);
+        m_model->setReady(path, probe.pageSizes, probe.title, probe.serif);
         rememberRecent(path);
     } else {
         QString hint;
@@ -433,6 +494,454 @@ void MainWindow::dropEvent(QDropEvent *event) {
         return;
     event->acceptProposedAction();
     addPaths(paths);
+}
+
+// ---- The batch: toolbar, queue, live overlay, segment editor, export ----
+
+namespace {
+
+struct Language {
+    const char *code;
+    const char *name;
+};
+// Codes the providers understand; Apertium only has the pairs installed.
+constexpr Language Languages[] = {
+    {"es", "Spanish"}, {"fr", "French"},   {"de", "German"},  {"it", "Italian"}, {"pt", "Portuguese"},
+    {"ca", "Catalan"}, {"nl", "Dutch"},    {"pl", "Polish"},  {"ru", "Russian"}, {"uk", "Ukrainian"},
+    {"zh", "Chinese"}, {"ja", "Japanese"}, {"ko", "Korean"},  {"ar", "Arabic"},  {"hi", "Hindi"},
+    {"tr", "Turkish"}, {"sv", "Swedish"},  {"en", "English"},
+};
+
+} // namespace
+
+void MainWindow::createBatchActions(QToolBar *bar) {
+    bar->setObjectName(QStringLiteral("batchToolBar"));
+    bar->setAccessibleName(tr("Batch toolbar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    QSettings settings;
+
+    m_languageCombo = new QComboBox;
+    m_languageCombo->setAccessibleName(tr("Target language"));
+    m_languageCombo->setToolTip(tr("Translate into"));
+    for (const Language &l : Languages)
+        m_languageCombo->addItem(QStringLiteral("%1 (%2)").arg(tr(l.name), QLatin1String(l.code)),
+                                 QLatin1String(l.code));
+    setTargetLanguage(settings.value(LanguageKey, QStringLiteral("es")).toString());
+    connect(m_languageCombo, &QComboBox::currentIndexChanged, this,
+            [this] { QSettings().setValue(LanguageKey, targetLanguage()); });
+
+    m_providerCombo = new QComboBox;
+    m_providerCombo->setAccessibleName(tr("Translation service"));
+    m_providerCombo->setToolTip(tr("Translation service (Apertium works offline, without a key)"));
+    for (const QString &name : providerNames())
+        m_providerCombo->addItem(name, name);
+    m_providerConfig.name = settings.value(ProviderKey, QStringLiteral("apertium")).toString();
+    m_providerCombo->setCurrentIndex(std::max(0, m_providerCombo->findData(m_providerConfig.name)));
+    connect(m_providerCombo, &QComboBox::currentIndexChanged, this,
+            [this] { QSettings().setValue(ProviderKey, m_providerCombo->currentData().toString()); });
+
+    QMenu *menu = menuBar()->addMenu(tr("&Batch"));
+    auto add = [this, menu](const QString &text, QStyle::StandardPixmap icon, auto slot) {
+        QAction *a = menu->addAction(style()->standardIcon(icon), text, this, slot);
+        m_batchActions.append(a);
+        return a;
+    };
+    QAction *startAll = add(tr("&Start All"), QStyle::SP_MediaPlay, &MainWindow::startAll);
+    startAll->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    startAll->setStatusTip(tr("Translate every document not yet translated"));
+    QAction *startSelected = add(tr("Start &Selected"), QStyle::SP_MediaPlay, &MainWindow::startSelected);
+    m_pause = menu->addAction(style()->standardIcon(QStyle::SP_MediaPause), tr("&Pause"));
+    m_pause->setCheckable(true);
+    connect(m_pause, &QAction::toggled, this, &MainWindow::setPaused);
+    menu->addSeparator();
+    QAction *cancelSelected = add(tr("&Cancel Selected"), QStyle::SP_MediaStop, &MainWindow::cancelSelected);
+    QAction *cancelAll = add(tr("Cancel &All"), QStyle::SP_MediaStop, &MainWindow::cancelAll);
+    menu->addSeparator();
+    QAction *retry = add(tr("&Retry Failed (Selected)"), QStyle::SP_BrowserReload, &MainWindow::retryFailedSelected);
+    add(tr("Retry All &Failed"), QStyle::SP_BrowserReload, &MainWindow::retryFailedAll);
+    menu->addSeparator();
+    QAction *remove = add(tr("Re&move Selected"), QStyle::SP_TrashIcon, &MainWindow::removeSelected);
+    remove->setShortcut(QKeySequence::Delete);
+    add(tr("Remove A&ll"), QStyle::SP_TrashIcon, &MainWindow::removeAll);
+    menu->addSeparator();
+    QAction *exportAction = add(tr("&Export…"), QStyle::SP_DialogSaveButton, &MainWindow::showExportDialog);
+    exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+
+    m_showTranslation = new QAction(tr("Show &Translation"), this);
+    m_showTranslation->setCheckable(true);
+    m_showTranslation->setChecked(settings.value(ShowTranslationKey, true).toBool());
+    m_showTranslation->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_showTranslation->setStatusTip(tr("Lay the translation over the pages"));
+    connect(m_showTranslation, &QAction::toggled, this, &MainWindow::setShowTranslation);
+
+    // The row's own menu acts on the selected document.
+    m_list->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_list->addActions({startSelected, cancelSelected, retry, remove});
+
+    bar->addWidget(m_languageCombo);
+    bar->addWidget(m_providerCombo);
+    bar->addAction(startAll);
+    bar->addAction(m_pause);
+    bar->addAction(cancelAll);
+    bar->addAction(retry);
+    bar->addAction(remove);
+    bar->addSeparator();
+    bar->addAction(m_showTranslation);
+    bar->addAction(exportAction);
+}
+
+void MainWindow::createEditorDock() {
+    m_editorDock = new QDockWidget(tr("Segment"), this);
+    m_editorDock->setObjectName(QStringLiteral("segmentEditor"));
+    auto *panel = new QWidget;
+    m_editorLabel = new QLabel;
+    m_sourceEdit = new QPlainTextEdit;
+    m_sourceEdit->setReadOnly(true);
+    m_sourceEdit->setAccessibleName(tr("Source text"));
+    m_translationEdit = new QPlainTextEdit;
+    m_translationEdit->setAccessibleName(tr("Translation"));
+    auto *save = new QPushButton(tr("&Save Correction"));
+    save->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_S));
+    connect(save, &QPushButton::clicked, this, &MainWindow::saveCorrection);
+    auto *texts = new QSplitter(Qt::Horizontal);
+    texts->addWidget(m_sourceEdit);
+    texts->addWidget(m_translationEdit);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_editorLabel, 1);
+    buttons->addWidget(save);
+    auto *layout = new QVBoxLayout(panel);
+    layout->addWidget(texts, 1);
+    layout->addLayout(buttons);
+    m_editorDock->setWidget(panel);
+    addDockWidget(Qt::BottomDockWidgetArea, m_editorDock);
+    m_editorDock->hide();
+}
+
+QString MainWindow::targetLanguage() const {
+    return m_languageCombo->currentData().toString();
+}
+
+void MainWindow::setTargetLanguage(const QString &code) {
+    int i = m_languageCombo->findData(code);
+    if (i < 0) {
+        m_languageCombo->addItem(code, code); // a code the list does not know: take it as it is
+        i = m_languageCombo->count() - 1;
+    }
+    m_languageCombo->setCurrentIndex(i);
+}
+
+void MainWindow::setProviderConfig(const ProviderConfig &config) {
+    m_providerConfig = config;
+    int i = m_providerCombo->findData(config.name.toLower());
+    if (i >= 0)
+        m_providerCombo->setCurrentIndex(i);
+}
+
+ProviderConfig MainWindow::providerConfig() const {
+    ProviderConfig c = m_providerConfig;
+    const QString chosen = m_providerCombo->currentData().toString();
+    if (chosen != c.name.toLower()) // another provider picked in the toolbar: its own defaults
+        c = ProviderConfig{chosen, {}, {}, {}};
+    return c;
+}
+
+void MainWindow::setCachePath(const QString &path) {
+    BatchSettings s = m_batch->settings();
+    s.cachePath = path;
+    m_batch->setSettings(s);
+}
+
+void MainWindow::applySettingsToBatch() {
+    BatchSettings s = m_batch->settings();
+    s.provider = providerConfig();
+    s.targetLang = targetLanguage();
+    m_batch->setSettings(s);
+}
+
+QStringList MainWindow::selectedPaths() const {
+    const int row = m_list->currentIndex().row();
+    if (row < 0 || row >= m_model->rowCount())
+        return {};
+    return {m_model->entry(row).path};
+}
+
+QStringList MainWindow::allPaths() const {
+    QStringList out;
+    for (const DocumentEntry &e : m_model->entries())
+        out.append(e.path);
+    return out;
+}
+
+void MainWindow::startAll() {
+    applySettingsToBatch();
+    QStringList todo;
+    for (const DocumentEntry &e : m_model->entries()) {
+        if (e.state == DocumentEntry::State::Failed)
+            continue; // cannot be opened: the row says why
+        if (!e.inBatch || e.batch.state != BatchDocStatus::State::Done)
+            todo.append(e.path);
+    }
+    m_batch->start(todo);
+    updateBatchActions();
+}
+
+void MainWindow::startSelected() {
+    applySettingsToBatch();
+    m_batch->start(selectedPaths());
+    updateBatchActions();
+}
+
+void MainWindow::setPaused(bool paused) {
+    if (paused)
+        m_batch->pause();
+    else
+        m_batch->resume();
+    if (m_pause->isChecked() != paused)
+        m_pause->setChecked(paused);
+    showMessage(paused ? tr("Paused: requests in flight finish, no new ones start.") : tr("Resumed."));
+}
+
+void MainWindow::cancelSelected() {
+    for (const QString &p : selectedPaths())
+        m_batch->cancel(p);
+}
+
+void MainWindow::cancelAll() {
+    m_batch->cancelAll();
+}
+
+void MainWindow::retryFailedSelected() {
+    applySettingsToBatch();
+    m_batch->retryFailed(selectedPaths());
+}
+
+void MainWindow::retryFailedAll() {
+    applySettingsToBatch();
+    m_batch->retryFailed(allPaths());
+}
+
+void MainWindow::removeSelected() {
+    for (const QString &p : selectedPaths()) {
+        m_batch->remove(p);
+        m_model->removeDocument(p);
+    }
+    if (!m_list->currentIndex().isValid() && m_model->rowCount() > 0)
+        selectDocument(0);
+    showCurrentDocument();
+    updateBatchActions();
+}
+
+void MainWindow::removeAll() {
+    for (const QString &p : allPaths()) {
+        m_batch->remove(p);
+        m_model->removeDocument(p);
+    }
+    showCurrentDocument();
+    updateBatchActions();
+}
+
+void MainWindow::onBatchStatus(const QString &path) {
+    if (!m_batch->contains(path))
+        return;
+    m_model->setBatchStatus(path, m_batch->status(path));
+    updateBatchActions();
+    if (path == m_preview->documentPath() && m_showTranslation->isChecked() && !m_repaint.isActive())
+        m_repaint.start();
+}
+
+void MainWindow::updateBatchActions() {
+    const bool any = m_model->rowCount() > 0;
+    for (QAction *a : std::as_const(m_batchActions))
+        a->setEnabled(any);
+}
+
+void MainWindow::setShowTranslation(bool show) {
+    QSettings().setValue(ShowTranslationKey, show);
+    if (m_showTranslation->isChecked() != show)
+        m_showTranslation->setChecked(show);
+    m_preview->viewport()->update();
+}
+
+void MainWindow::paintTranslation(QPainter &painter, int page, const QRectF &pageRect, double scale) {
+    if (!m_showTranslation || !m_showTranslation->isChecked())
+        return;
+    const QString path = m_preview->documentPath();
+    const DocumentTranslation *doc = m_batch->translation(path);
+    const int row = m_model->rowOf(path);
+    if (!doc || row < 0 || page > m_model->entry(row).pageSizes.size())
+        return;
+    const QSizeF pageSize = m_model->entry(row).pageSizes.at(page - 1);
+
+    QList<OverlayBlock> blocks;
+    QList<QRectF> obstacles;
+    for (const SegmentTranslation &s : doc->segments) {
+        if (s.segment.page != page)
+            continue;
+        const QString text = m_batch->displayText(path, s);
+        if (s.segment.kind == SegmentKind::Prose && !text.isEmpty())
+            blocks.append(OverlayBlock{s.segment, text});
+        else
+            obstacles.append(s.segment.box);
+    }
+    if (blocks.isEmpty())
+        return;
+
+    // Colours: sampled from the rendered page once per image (a new zoom brings a new image).
+    if (m_coloursPath != path) {
+        m_colours.clear();
+        m_coloursPath = path;
+    }
+    const QImage image = m_preview->renderedImage(page);
+    PageColours &colours = m_colours[page];
+    if (!image.isNull() && colours.imageKey != image.cacheKey()) {
+        colours.imageKey = image.cacheKey();
+        colours.colours.clear();
+    }
+    QList<OverlayBlock> unsampled;
+    for (const OverlayBlock &b : std::as_const(blocks))
+        if (!colours.colours.contains(b.segment.id))
+            unsampled.append(b);
+    if (!unsampled.isEmpty() && !image.isNull()) {
+        OverlayPainter::sampleColors(unsampled, image, pageSize);
+        for (const OverlayBlock &b : std::as_const(unsampled))
+            colours.colours.insert(b.segment.id, {b.background, b.color});
+    }
+    for (OverlayBlock &b : blocks) {
+        const auto it = colours.colours.constFind(b.segment.id);
+        if (it != colours.colours.cend()) {
+            b.background = it->first;
+            b.color = it->second;
+        }
+    }
+
+    const QString language = m_batch->targetLanguage(path);
+    const bool serif = m_model->entry(row).serif;
+    if (!m_overlay || m_overlayLanguage != language || m_overlaySerif != serif) {
+        m_overlay.emplace(language, serif);
+        m_overlayLanguage = language;
+        m_overlaySerif = serif;
+    }
+    painter.setClipRect(pageRect);
+    painter.translate(pageRect.topLeft());
+    painter.scale(scale, scale);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    m_overlay->paint(painter, blocks, pageSize, obstacles);
+    if (!m_editSegment.isEmpty() && m_editPath == path) {
+        if (const SegmentTranslation *s = doc->find(m_editSegment); s && s->segment.page == page) {
+            QPen pen(palette().color(QPalette::Highlight), 1.5 / scale);
+            painter.setPen(pen);
+            painter.setBrush(Qt::NoBrush);
+            painter.drawRect(s->segment.box.adjusted(-2, -2, 2, 2));
+        }
+    }
+}
+
+QString MainWindow::segmentAt(int page, const QPointF &pointInPage) const {
+    const DocumentTranslation *doc = m_batch->translation(m_preview->documentPath());
+    if (!doc)
+        return {};
+    for (const SegmentTranslation &s : doc->segments) {
+        if (s.segment.page == page && s.segment.kind == SegmentKind::Prose &&
+            s.segment.box.adjusted(-2, -2, 2, 2).contains(pointInPage))
+            return s.segment.id;
+    }
+    return {};
+}
+
+void MainWindow::editSegment(const QString &segmentId) {
+    const QString path = m_preview->documentPath();
+    const DocumentTranslation *doc = m_batch->translation(path);
+    const SegmentTranslation *s = doc ? doc->find(segmentId) : nullptr;
+    if (!s)
+        return;
+    m_editPath = path;
+    m_editSegment = segmentId;
+    m_sourceEdit->setPlainText(s->segment.text);
+    m_translationEdit->setPlainText(m_batch->displayText(path, *s));
+    m_editorLabel->setText(tr("Page %1, %2").arg(s->segment.page).arg(segmentId));
+    if (!m_editorDock->isVisible()) {
+        m_editorDock->show();
+        resizeDocks({m_editorDock}, {height() / 5}, Qt::Vertical); // the page stays the main thing
+    }
+    m_translationEdit->setFocus();
+    m_preview->viewport()->update();
+}
+
+void MainWindow::saveCorrection() {
+    if (m_editSegment.isEmpty())
+        return;
+    storeCorrection(m_editPath, m_editSegment, m_translationEdit->toPlainText());
+}
+
+QCoro::Task<> MainWindow::storeCorrection(QString path, QString segmentId, QString text) {
+    QPointer<MainWindow> self(this);
+    Result<void> result;
+    try {
+        result = co_await m_batch->correct(path, segmentId, text);
+    } catch (const std::exception &e) {
+        result = Error{Error::Internal, QString::fromLocal8Bit(e.what())};
+    }
+    if (!self)
+        co_return;
+    showMessage(result ? tr("Correction saved; it is used in the preview, the export and future translations.")
+                       : result.error().message);
+    Q_EMIT correctionSaved(path, segmentId, result.ok());
+}
+
+void MainWindow::showExportDialog() {
+    QStringList done;
+    for (const DocumentEntry &e : m_model->entries())
+        if (e.inBatch && e.batch.state == BatchDocStatus::State::Done)
+            done.append(e.path);
+    if (done.isEmpty()) {
+        showMessage(tr("Nothing to export yet: translate documents first (Batch ▸ Start All)."));
+        return;
+    }
+    ExportDialog dialog(int(done.size()), this);
+    QSettings settings;
+    dialog.setMode(ExportOptions::Mode(settings.value(ExportModeKey, 0).toInt()));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    settings.setValue(ExportModeKey, int(dialog.mode()));
+    exportFinished(dialog.folder(), dialog.mode());
+}
+
+void MainWindow::exportFinished(const QString &folder, ExportOptions::Mode mode) {
+    QStringList done;
+    for (const DocumentEntry &e : m_model->entries())
+        if (e.inBatch && e.batch.state == BatchDocStatus::State::Done)
+            done.append(e.path);
+    exportDocuments(done, folder, mode);
+}
+
+QCoro::Task<> MainWindow::exportDocuments(QStringList paths, QString folder, ExportOptions::Mode mode) {
+    QPointer<MainWindow> self(this);
+    int exported = 0;
+    int failed = 0;
+    for (const QString &path : std::as_const(paths)) {
+        if (!self)
+            co_return;
+        const QString output = BatchRun::outputPath(path, m_batch->targetLanguage(path), folder);
+        showMessage(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
+        Result<ExportReport> result = Error{Error::Internal, {}};
+        try {
+            result = co_await m_batch->exportDocument(path, output, mode);
+        } catch (const std::exception &e) {
+            result = Error{Error::Internal, QString::fromLocal8Bit(e.what())};
+        }
+        if (!self)
+            co_return;
+        if (result)
+            ++exported;
+        else
+            ++failed;
+        Q_EMIT documentExported(path, result.ok(), result ? output : result.error().message);
+    }
+    showMessage(failed == 0 ? tr("Exported %n document(s).", nullptr, exported)
+                            : tr("Exported %1, %2 failed: see their rows.").arg(exported).arg(failed));
+    Q_EMIT exportDone(exported, failed);
 }
 
 } // namespace overtext::ui

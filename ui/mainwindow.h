@@ -1,22 +1,36 @@
 #pragma once
 
+#include "engine/batchrun.h"
+#include "render/overlaypainter.h"
+
 #include <QCoroTask>
+#include <QHash>
 #include <QMainWindow>
 #include <QStringList>
 #include <QThreadPool>
+#include <QTimer>
 
+#include <optional>
+
+class QComboBox;
+class QDockWidget;
 class QLabel;
 class QListView;
 class QMenu;
 class QAction;
+class QPlainTextEdit;
+class QPainter;
+class QToolBar;
 
 namespace overtext::ui {
 
 class DocumentListModel;
 class PagePreview;
 
-/// The main window: a list of the PDFs the user added on the left, the selected one's pages on the right.
+/// The main window: the batch queue on the left (the PDFs the user added, with their translation progress), the
+/// selected one's pages on the right with the translation laid over them as it arrives, and a segment editor dock.
 /// Files come from File ▸ Open, Open Recent, drops of files or folders anywhere on the window, or the command line.
+/// The translation itself is BatchRun's (core); this window only wires it to the views.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -26,6 +40,26 @@ public:
     DocumentListModel *documents() const { return m_model; }
     PagePreview *preview() const { return m_preview; }
     QListView *documentList() const { return m_list; }
+    BatchRun *batch() const { return m_batch; }
+    QComboBox *languageCombo() const { return m_languageCombo; }
+    QComboBox *providerCombo() const { return m_providerCombo; }
+    QAction *showTranslationAction() const { return m_showTranslation; }
+    QDockWidget *segmentEditor() const { return m_editorDock; }
+    QPlainTextEdit *sourceEdit() const { return m_sourceEdit; }
+    QPlainTextEdit *translationEdit() const { return m_translationEdit; }
+    /// The segment open in the editor ("" when none).
+    QString editedSegment() const { return m_editSegment; }
+
+    /// The target language code ("es") and provider chosen in the toolbar (remembered in QSettings).
+    QString targetLanguage() const;
+    void setTargetLanguage(const QString &code);
+    /// The provider and its connection details (base URL, model, API key variable); the name goes to the toolbar.
+    void setProviderConfig(const ProviderConfig &config);
+    ProviderConfig providerConfig() const;
+    /// Where the translation cache lives (tests); empty = the default path. Effective before the first start.
+    void setCachePath(const QString &path);
+    /// The segment under a point of a page of the shown document, or empty.
+    QString segmentAt(int page, const QPointF &pointInPage) const;
     /// Files in the Open Recent menu, newest first.
     QStringList recentFiles() const;
 
@@ -38,6 +72,24 @@ public Q_SLOTS:
     void showOpenDialog();
     void selectDocument(int row);
 
+    void startAll();
+    void startSelected();
+    void setPaused(bool paused);
+    void cancelSelected();
+    void cancelAll();
+    void retryFailedSelected();
+    void retryFailedAll();
+    void removeSelected();
+    void removeAll();
+    void setShowTranslation(bool show);
+    /// Opens the segment editor on a segment of the shown document.
+    void editSegment(const QString &segmentId);
+    /// Stores the editor's text as the correction of its segment.
+    void saveCorrection();
+    void showExportDialog();
+    /// Exports every finished document: NAME.LANG.pdf in folder (empty: beside each input).
+    void exportFinished(const QString &folder, overtext::ExportOptions::Mode mode);
+
 Q_SIGNALS:
     /// Every message shown in the status bar, for tests and for a later log view.
     void statusMessage(const QString &message);
@@ -45,6 +97,12 @@ Q_SIGNALS:
     void pathsAdded(const QStringList &pdfs);
     /// A document finished opening, successfully or not.
     void documentOpened(const QString &path, bool ok);
+    /// A correction was saved (ok) or could not be stored.
+    void correctionSaved(const QString &path, const QString &segmentId, bool ok);
+    /// One document's export ended: the output file, or the error.
+    void documentExported(const QString &path, bool ok, const QString &outputOrError);
+    /// exportFinished() is done with every document.
+    void exportDone(int exported, int failed);
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
@@ -62,6 +120,16 @@ private:
     void updatePageLabel(int page, int count);
     void updateZoomLabel(double zoom, bool fitWidth);
     void updateTitle();
+    void createBatchActions(QToolBar *bar);
+    void createEditorDock();
+    void applySettingsToBatch();
+    QStringList selectedPaths() const;
+    QStringList allPaths() const;
+    void onBatchStatus(const QString &path);
+    void updateBatchActions();
+    void paintTranslation(QPainter &painter, int page, const QRectF &pageRect, double scale);
+    QCoro::Task<> storeCorrection(QString path, QString segmentId, QString text);
+    QCoro::Task<> exportDocuments(QStringList paths, QString folder, overtext::ExportOptions::Mode mode);
 
     DocumentListModel *m_model = nullptr;
     QListView *m_list = nullptr;
@@ -71,6 +139,31 @@ private:
     QLabel *m_zoomLabel = nullptr;
     QList<QAction *> m_viewActions; // enabled only while a document is shown
     QThreadPool m_pool;             // searching folders and opening documents
+
+    BatchRun *m_batch = nullptr;
+    ProviderConfig m_providerConfig;
+    QComboBox *m_languageCombo = nullptr;
+    QComboBox *m_providerCombo = nullptr;
+    QAction *m_showTranslation = nullptr;
+    QAction *m_pause = nullptr;
+    QList<QAction *> m_batchActions;
+    QTimer m_repaint; // coalesces overlay repaints while segments stream in
+    QDockWidget *m_editorDock = nullptr;
+    QPlainTextEdit *m_sourceEdit = nullptr;
+    QPlainTextEdit *m_translationEdit = nullptr;
+    QLabel *m_editorLabel = nullptr;
+    QString m_editPath;
+    QString m_editSegment;
+    // Colours sampled once per rendered page image: page -> (image cache key, segment id -> background, text).
+    struct PageColours {
+        qint64 imageKey = 0;
+        QHash<QString, std::pair<QColor, QColor>> colours;
+    };
+    QHash<int, PageColours> m_colours;
+    QString m_coloursPath;
+    std::optional<overtext::OverlayPainter> m_overlay;
+    QString m_overlayLanguage;
+    bool m_overlaySerif = false;
 };
 
 } // namespace overtext::ui

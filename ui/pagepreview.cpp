@@ -4,9 +4,11 @@
 
 #include <QCoroFuture>
 
+#include <QApplication>
 #include <QDateTime>
 #include <QEvent>
 #include <QFileInfo>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPointer>
 #include <QScrollBar>
@@ -341,6 +343,34 @@ void PagePreview::paintEvent(QPaintEvent *) {
 void PagePreview::paintPageOverlay(QPainter &painter, int page, const QRectF &pageRect, double scale) {
     if (m_overlayPainter)
         m_overlayPainter(painter, page, pageRect, scale);
+}
+
+std::pair<int, QPointF> PagePreview::pageAt(const QPoint &viewportPos) const {
+    const double s = scale();
+    for (int p = 1; p <= pageCount() && s > 0; ++p) {
+        const QRectF r = pageRect(p);
+        if (r.contains(viewportPos))
+            return {p, (QPointF(viewportPos) - r.topLeft()) / s};
+    }
+    return {0, {}};
+}
+
+void PagePreview::mousePressEvent(QMouseEvent *event) {
+    if (event->button() == Qt::LeftButton)
+        m_pressPos = event->position().toPoint();
+    QAbstractScrollArea::mousePressEvent(event);
+}
+
+void PagePreview::mouseReleaseEvent(QMouseEvent *event) {
+    const QPoint pos = event->position().toPoint();
+    if (event->button() == Qt::LeftButton && m_pressPos != QPoint(-1, -1) &&
+        (pos - m_pressPos).manhattanLength() <= QApplication::startDragDistance()) {
+        const auto [page, point] = pageAt(pos);
+        if (page > 0)
+            Q_EMIT pageClicked(page, point);
+    }
+    m_pressPos = QPoint(-1, -1);
+    QAbstractScrollArea::mouseReleaseEvent(event);
 }
 
 void PagePreview::resizeEvent(QResizeEvent *event) {

@@ -61,6 +61,10 @@ public:
     QString pageError(int page) const { return m_errors.value(page); }
 
     void setOverlayPainter(OverlayPainter painter);
+    /// The page's latest rendering (possibly at another zoom); null when none.
+    QImage renderedImage(int page) const { return m_images.value(page).image; }
+    /// The page under a viewport position and that position in page points; page 0 when none.
+    std::pair<int, QPointF> pageAt(const QPoint &viewportPos) const;
 
     static constexpr double MinZoom = 0.25;
     static constexpr double MaxZoom = 4.0;
@@ -79,6 +83,8 @@ Q_SIGNALS:
     void zoomChanged(double zoom, bool fitWidth);
     void pageRendered(int page);
     void pageFailed(int page, const QString &message);
+    /// A click (press and release without moving) on a page, at pointInPage in PDF points.
+    void pageClicked(int page, const QPointF &pointInPage);
 
 protected:
     /// Hook for the translation overlay: called after the page image (or its placeholder) is painted.
@@ -88,6 +94,8 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
     void changeEvent(QEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
     struct Rendered {
@@ -122,6 +130,7 @@ private:
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic_bool> m_abort;
     int m_lastCurrentPage = 0;
+    QPoint m_pressPos{-1, -1};
 
     OverlayPainter m_overlayPainter;
     QThreadPool m_pool;
