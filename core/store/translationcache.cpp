@@ -189,7 +189,8 @@ QCoro::Task<Result<void>> TranslationCache::store(QList<CacheEntry> entries) {
             return Error{Error::Io,
                          QStringLiteral("cannot commit to the translation cache: %1").arg(sqlError(db.lastError()))};
         return {};
-    });    co_return co_await future;
+    });
+    co_return co_await future;
 }
 
 QCoro::Task<Result<void>> TranslationCache::storeCorrection(QString fingerprint, QString segmentId, QByteArray key,

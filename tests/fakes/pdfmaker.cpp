@@ -16,8 +16,7 @@ QFont makeFont(const QString &family, double size) {
 }
 
 /// Metrics at 72 dpi, the resolution PdfMaker paints at (the default would be the screen's).
-const QPaintDevice *pointDevice()
-{
+const QPaintDevice *pointDevice() {
     static QImage image = [] {
         QImage i(1, 1, QImage::Format_RGB32);
         i.setDotsPerMeterX(2835);

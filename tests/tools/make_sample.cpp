@@ -7,8 +7,7 @@
 
 using testsupport::PdfMaker;
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QGuiApplication app(argc, argv);
     if (argc < 2) {
         QTextStream(stderr) << "usage: make-sample OUT.pdf\n";
