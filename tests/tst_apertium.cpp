@@ -258,7 +258,7 @@ private Q_SLOTS:
     void cliUsageErrors_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        const QString pdf = testpaths::corpusDir() + kStories;
+        const QString pdf = testpaths::samplePdf(); // usage errors need no corpus
         QTest::newRow("api key on the command line")
             << QStringList{pdf, QStringLiteral("--to"), QStringLiteral("es"), QStringLiteral("--api-key"),
                            QStringLiteral("sk-123")}
