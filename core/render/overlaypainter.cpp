@@ -202,11 +202,23 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
             }
             return false;
         };
-        FittedBlock f{s.box, start, true};
         const bool sideways = s.textRotation != 0;
-        if (!tryIn(s.box, start, start * kFirstFloor, f)) {
-            const QRectF down = sideways ? s.box : grownBox(s.box, s.box, others, page, false);
-            const QRectF wide = sideways ? s.box : grownBox(s.box, s.box, others, page, true);
+        // The original's line boxes are as tall as its font's glyphs (TeX's Times: about 0.9 em); ours need a full
+        // line height (Liberation Serif: 1.1 em). The block may take that difference below its last line, so that
+        // a one-line heading still fits at its own size.
+        std::vector<double> lineHeights;
+        for (const QRectF &l : s.lineBoxes)
+            lineHeights.push_back(sideways ? l.width() : l.height());
+        const double originalLine = lineHeights.empty() ? (sideways ? s.box.width() : s.box.height())
+                                                        : (std::sort(lineHeights.begin(), lineHeights.end()),
+                                                           lineHeights[lineHeights.size() / 2]);
+        const QFontMetricsF fm(font(start), pointDevice());
+        const double extra = std::max(0.0, fm.ascent() + fm.descent() - originalLine);
+        const QRectF base = sideways ? s.box : s.box.adjusted(0, 0, 0, extra);
+        FittedBlock f{base, start, true};
+        if (!tryIn(base, start, start * kFirstFloor, f)) {
+            const QRectF down = sideways ? base : grownBox(base, s.box, others, page, false);
+            const QRectF wide = sideways ? base : grownBox(base, s.box, others, page, true);
             if (!tryIn(down, start, start * kFirstFloor, f) && !tryIn(wide, start, start * kFirstFloor, f) &&
                 !tryIn(wide, start * kFirstFloor, kAbsoluteFloor, f))
                 f = FittedBlock{wide, kAbsoluteFloor, false};
