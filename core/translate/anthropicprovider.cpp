@@ -13,10 +13,6 @@ namespace {
 
 const QString kService = QStringLiteral("Anthropic");
 
-QString hostOf(const QUrl &url) {
-    return url.port() > 0 ? url.host() + QLatin1Char(':') + QString::number(url.port()) : url.host();
-}
-
 } // namespace
 
 AnthropicProvider::AnthropicProvider(AnthropicConfig config, NetworkPool *pool, QObject *parent)

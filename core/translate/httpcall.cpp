@@ -14,10 +14,6 @@ namespace overtext {
 
 namespace {
 
-QString hostOf(const QUrl &url) {
-    return url.port() > 0 ? url.host() + QLatin1Char(':') + QString::number(url.port()) : url.host();
-}
-
 /// "1s", "6m0s", "20ms", "0.5s", "2h1m", or a bare number of seconds.
 qint64 parseDuration(const QByteArray &raw) {
     const QString text = QString::fromLatin1(raw).trimmed();
@@ -250,6 +246,10 @@ std::optional<Error> errorFromHttp(const HttpCallResult &r, const QString &servi
     }
     e.message = redactSecret(e.message, secret);
     return e;
+}
+
+QString hostOf(const QUrl &url) {
+    return url.port() > 0 ? url.host() + QLatin1Char(':') + QString::number(url.port()) : url.host();
 }
 
 } // namespace overtext

@@ -54,6 +54,9 @@ qint64 retryAfterFromHeaders(const QHash<QByteArray, QByteArray> &headers, const
 /// The human part of an error body: error.message, error (string), message, detail, or the trimmed text itself.
 QString serverMessage(const QByteArray &body);
 
+/// The host (and port, when there is one) a URL names, as messages show it.
+QString hostOf(const QUrl &url);
+
 /// \a text with every occurrence of \a secret (if at least 4 characters long) replaced by "***".
 QString redactSecret(QString text, const QString &secret);
 
