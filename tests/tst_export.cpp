@@ -6,10 +6,15 @@
 #include <QPainter>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
 #include <functional>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace overtext;
 
@@ -355,13 +360,99 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString locked = dir.filePath(QStringLiteral("locked"));
         QVERIFY(QDir().mkdir(locked));
-        QFile::setPermissions(locked, QFileDevice::ReadOwner | QFileDevice::ExeOwner);
-        if (QFileInfo(locked).isWritable())
-            QSKIP("running as a user who can write anywhere");
-        auto r = PdfExporter::exportPdf(testpaths::samplePdf(), {}, locked + QStringLiteral("/out.pdf"),
-                                        translateAll(testpaths::samplePdf(), pseudoTranslate), {});
+        QFile::setPermissions(locked, QFileDevice::ReadOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup |
+                                          QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
+        if (::geteuid() == 0) {
+            // root writes anywhere: run the command line as nobody instead, which must be refused.
+            if (QStandardPaths::findExecutable(QStringLiteral("setpriv")).isEmpty())
+                QSKIP("running as root without setpriv");
+            QFile::setPermissions(dir.path(), QFile::permissions(dir.path()) | QFileDevice::ExeOther);
+            const QString input = dir.filePath(QStringLiteral("in.pdf"));
+            QVERIFY(QFile::copy(testpaths::samplePdf(), input));
+            QFile::setPermissions(input, QFile::permissions(input) | QFileDevice::ReadOther);
+            QProcess cli;
+            cli.start(QStringLiteral("setpriv"),
+                      {QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                       QStringLiteral("--clear-groups"), testpaths::cli(), QStringLiteral("translate"), input,
+                       QStringLiteral("--to"), QStringLiteral("es"), QStringLiteral("--no-cache"), QStringLiteral("-o"),
+                       locked + QStringLiteral("/out.pdf")});
+            QVERIFY(cli.waitForFinished(120000 * testpaths::timeScale()));
+            const QString err = QString::fromUtf8(cli.readAllStandardError());
+            if (cli.exitCode() == 2 && err.contains(QLatin1String("Apertium")))
+                QSKIP("Apertium is not installed");
+            QCOMPARE(cli.exitCode(), 1);
+            QVERIFY2(err.contains(QLatin1String("permission denied")), qPrintable(err));
+        } else {
+            auto r = PdfExporter::exportPdf(testpaths::samplePdf(), {}, locked + QStringLiteral("/out.pdf"),
+                                            translateAll(testpaths::samplePdf(), pseudoTranslate), {});
+            QVERIFY(!r.ok());
+            QVERIFY(r.error().message.contains(QLatin1String("permission")));
+        }
+        QCOMPARE(QDir(locked).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList());
+    }
+
+    /// A write that fails part way (here: a file size limit, as a full disk would) leaves the earlier output intact
+    /// and no temporary file.
+    void failedWriteKeepsThePreviousOutput() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.pdf"));
+        const QByteArray previous("an earlier export, which must survive");
+        {
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(previous);
+        }
+        const auto pages = translateAll(testpaths::samplePdf(), pseudoTranslate);
+        struct rlimit old {};
+        ::getrlimit(RLIMIT_FSIZE, &old);
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        struct rlimit small = old;
+        small.rlim_cur = 4096; // the sample's export is about 20 kB
+        ::setrlimit(RLIMIT_FSIZE, &small);
+        auto r = PdfExporter::exportPdf(testpaths::samplePdf(), {}, out, pages,
+                                        {ExportOptions::Mode::Translation, QStringLiteral("es")});
+        ::setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, oldHandler);
         QVERIFY(!r.ok());
-        QVERIFY(r.error().message.contains(QLatin1String("permission")));
+        QCOMPARE(r.error().code, Error::Io);
+        QVERIFY2(r.error().message.startsWith(QStringLiteral("Could not write ") + out), qPrintable(r.error().message));
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), previous);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{QStringLiteral("out.pdf")});
+    }
+
+    /// A real full disk: a tiny tmpfs in a private mount namespace, the command line exporting into it.
+    void fullDiskLeavesNoHalfWrittenFile() {
+        if (QStandardPaths::findExecutable(QStringLiteral("unshare")).isEmpty())
+            QSKIP("no unshare");
+        QTemporaryDir dir;
+        const QString mnt = dir.filePath(QStringLiteral("disk"));
+        QVERIFY(QDir().mkdir(mnt));
+        // The filler leaves about 8 kB free; the sample's export needs about 20 kB.
+        const QString script = QStringLiteral("mount -t tmpfs -o size=256k tmpfs \"$1\" || exit 77\n"
+                                              "fallocate -l 240k \"$1/filler\" || exit 77\n"
+                                              "printf previous > \"$1/out.pdf\"\n"
+                                              "\"$2\" translate \"$3\" --to es --no-cache -o \"$1/out.pdf\"\n"
+                                              "echo \"rc=$?\"\n"
+                                              "ls -A \"$1\"\n"
+                                              "cat \"$1/out.pdf\"\n");
+        QProcess p;
+        p.start(QStringLiteral("unshare"), {QStringLiteral("-rm"), QStringLiteral("sh"), QStringLiteral("-c"), script,
+                                            QStringLiteral("sh"), mnt, testpaths::cli(), testpaths::samplePdf()});
+        QVERIFY(p.waitForFinished(120000 * testpaths::timeScale()));
+        if (p.exitCode() == 77 || p.exitStatus() != QProcess::NormalExit)
+            QSKIP("cannot mount a tmpfs in a private namespace here");
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        if (err.contains(QLatin1String("Apertium")) && out.contains(QLatin1String("rc=2")))
+            QSKIP("Apertium is not installed");
+        QVERIFY2(out.contains(QLatin1String("rc=1")), qPrintable(out + err));
+        QVERIFY2(err.contains(QLatin1String("No space left on device")), qPrintable(err));
+        // Only the filler and the earlier output, which is untouched.
+        QCOMPARE(out.section(QLatin1String("rc=1\n"), 1).split(QLatin1Char('\n')).mid(0, 3),
+                 (QStringList{QStringLiteral("filler"), QStringLiteral("out.pdf"), QStringLiteral("previous")}));
     }
 };
 

@@ -3,6 +3,7 @@
 #include "pdf/pdfdocument.h"
 #include "render/textremover.h"
 
+#include <QBuffer>
 #include <QCoroFuture>
 #include <QDir>
 #include <QFileInfo>
@@ -10,10 +11,11 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QRegularExpression>
-#include <QTemporaryFile>
+#include <QSaveFile>
 #include <QThread>
 #include <QtConcurrent>
 
+#include <qpdf/Pl_Function.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
@@ -21,9 +23,9 @@
 #include <qpdf/QUtil.hh>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <map>
+#include <stdexcept>
 
 namespace overtext {
 
@@ -101,31 +103,51 @@ void placePage(QPDF &targetPdf, QPDFPageObjectHelper target, QPDFPageObjectHelpe
     target.addPageContents(targetPdf.newStream("\nQ\n" + content), false);
 }
 
+/// Why a write failed, in words a user can act on.
+QString writeFailure(const QString &path, const QString &detail) {
+    return QStringLiteral("Could not write %1: %2. Nothing was written; free some space or choose another folder.")
+        .arg(path, detail);
+}
+
+/// Writes the PDF through QSaveFile: the bytes go to a temporary file beside the output, every write is checked, the
+/// file is flushed to disk and only then renamed over the output. A full disk leaves no file behind.
 Result<void> writeAtomically(QPDF &pdf, const QString &output) {
-    const QFileInfo info(output);
-    QTemporaryFile temp(info.absolutePath() + QStringLiteral("/.overtext-XXXXXX.pdf"));
-    if (!temp.open())
-        return Error{Error::Io, QStringLiteral("Cannot write in %1: %2").arg(info.absolutePath(), temp.errorString())};
-    temp.close();
+    QSaveFile file(output);
+    // QFileDevice often says only "Unknown error" for a failed buffered write; the system's reason is in errno.
+    auto reason = [&file] { return errno != 0 ? QString::fromLocal8Bit(std::strerror(errno)) : file.errorString(); };
+    errno = 0;
+    if (!file.open(QIODevice::WriteOnly))
+        return Error{Error::Io, writeFailure(output, reason())};
+    QString failure;
     try {
-        // QPDFWriter keeps the file name pointer until write(): the bytes must outlive it (ASan: use after free).
-        const QByteArray fileName = QFile::encodeName(temp.fileName());
-        QPDFWriter writer(pdf, fileName.constData());
+        Pl_Function sink("overtext output", nullptr, [&](unsigned char const *data, size_t size) {
+            errno = 0;
+            if (file.write(reinterpret_cast<const char *>(data), qint64(size)) != qint64(size)) {
+                failure = reason();
+                throw std::runtime_error("write failed");
+            }
+        });
+        QPDFWriter writer(pdf);
+        writer.setOutputPipeline(&sink);
         writer.setObjectStreamMode(qpdf_o_generate);
         writer.setCompressStreams(true);
         writer.setPreserveEncryption(false);
         writer.write();
+        errno = 0;
+        if (!file.flush()) // before commit(), which would lose the reason
+            failure = reason();
     } catch (const std::exception &e) {
-        return Error{Error::Io,
-                     QStringLiteral("Could not write %1: %2").arg(info.fileName(), QString::fromLocal8Bit(e.what()))};
+        if (failure.isEmpty())
+            failure = QString::fromLocal8Bit(e.what());
     }
-    QFile written(temp.fileName());
-    written.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
-                           QFileDevice::ReadOther);
-    if (std::rename(QFile::encodeName(temp.fileName()).constData(), QFile::encodeName(output).constData()) != 0)
-        return Error{Error::Io, QStringLiteral("Could not write %1: %2")
-                                    .arg(info.fileName(), QString::fromLocal8Bit(std::strerror(errno)))};
-    temp.setAutoRemove(false);
+    if (!failure.isEmpty()) {
+        file.cancelWriting();
+        file.commit(); // removes the temporary file
+        return Error{Error::Io, writeFailure(output, failure)};
+    }
+    errno = 0;
+    if (!file.commit())
+        return Error{Error::Io, writeFailure(output, reason())};
     return {};
 }
 
@@ -182,14 +204,14 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
         });
     }
 
-    // 2. The overlay: one page per original page, in the displayed orientation.
-    QTemporaryFile overlayFile(QDir::tempPath() + QStringLiteral("/overtext-overlay-XXXXXX.pdf"));
-    if (!overlayFile.open())
-        return Error{Error::Io, QStringLiteral("Cannot create a temporary file: %1").arg(overlayFile.errorString())};
-    overlayFile.close();
+    // 2. The overlay: one page per original page, in the displayed orientation. In memory: no temporary file to
+    //    fill a disk or to leave behind.
+    QByteArray overlayBytes;
     {
+        QBuffer overlayBuffer(&overlayBytes);
+        overlayBuffer.open(QIODevice::WriteOnly);
         const OverlayPainter painter(options.targetLanguage, doc.prefersSerif());
-        QPdfWriter writer(overlayFile.fileName());
+        QPdfWriter writer(&overlayBuffer);
         writer.setResolution(72);
         writer.setCreator(QStringLiteral("Overtext"));
         writer.setPageMargins(QMarginsF(0, 0, 0, 0));
@@ -218,7 +240,7 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
         QPDF original;
         original.processFile(QFile::encodeName(input).constData(), password.isEmpty() ? nullptr : password.constData());
         QPDF overlay;
-        overlay.processFile(QFile::encodeName(overlayFile.fileName()).constData());
+        overlay.processMemoryFile("overlay", overlayBytes.constData(), size_t(overlayBytes.size()));
         fixFonts(overlay);
         std::vector<QPDFPageObjectHelper> originalPages = QPDFPageDocumentHelper(original).getAllPages();
         std::vector<QPDFPageObjectHelper> overlayPages = QPDFPageDocumentHelper(overlay).getAllPages();
