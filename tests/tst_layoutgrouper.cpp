@@ -2,6 +2,8 @@
 #include "pdf/layoutgrouper.h"
 #include "pdf/pdfdocument.h"
 
+#include <QFontMetricsF>
+#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -69,6 +71,22 @@ private Q_SLOTS:
             pdf.paragraph(72, y + 8, 450, kP2, 10);
             return pdf.save(path);
         }) << QStringList{kTitle, kP1, kP2};
+
+        QTest::newRow("run-in heading a quad and a half from its paragraph") << Builder([](const QString &path) {
+            // TeX sets a run-in heading a quad or more before its text (the gnuplot manual: "Timecolumn   timecolumn(N)
+            // reads…"): one paragraph, not a one-word block beside a paragraph that overlaps it.
+            PdfMaker pdf;
+            QImage device(1, 1, QImage::Format_ARGB32);
+            device.setDotsPerMeterX(2835);
+            device.setDotsPerMeterY(2835);
+            const QString times = QStringLiteral("Liberation Serif"); // glyph boxes 1.1 em tall, as TeX's Times
+            QFont font(times);
+            font.setPointSizeF(10);
+            const double heading = QFontMetricsF(font, &device).horizontalAdvance(QStringLiteral("Timecolumn"));
+            pdf.line(72, 100, QStringLiteral("Timecolumn"), 10, times);
+            pdf.paragraph(72, 100, 450, kP1, 10, 1.25, heading + 14.5, times);
+            return pdf.save(path);
+        }) << QStringList{QStringLiteral("Timecolumn ") + kP1};
 
         QTest::newRow("indented paragraphs without spacing") << Builder([](const QString &path) {
             PdfMaker pdf;

@@ -105,7 +105,9 @@ std::vector<Line> buildLines(const QList<Word> &words) {
             const double h = std::min(last.box.height(), w.box.height());
             const double maxH = std::max(last.box.height(), w.box.height());
             const bool sameBand = verticalOverlap(last.box, w.box) >= 0.5 * h;
-            const bool closeEnough = horizontalGap(last.box, w.box) <= 1.2 * maxH;
+            // Poppler keeps columns apart itself; within its line only a gap as wide as a gutter (2 em) splits.
+            // TeX sets run-in headings a quad or more from their text ("Timecolumn   timecolumn(N) reads…").
+            const bool closeEnough = horizontalGap(last.box, w.box) <= 2.0 * maxH;
             if (last.lineEnd || !sameBand || !closeEnough) {
                 lines.push_back(std::move(current));
                 current = Line();

@@ -23,7 +23,7 @@ const QPaintDevice *pointDevice() {
 }
 
 constexpr double kShrinkStep = 0.92;   // each step is 8% smaller
-constexpr double kFirstFloor = 0.7;    // shrink to 70% in the original box before growing it
+constexpr double kFirstFloor = 0.7;    // below 70% only in the largest box
 constexpr double kAbsoluteFloor = 4.0; // points; below this nobody can read it
 
 struct Layout {
@@ -84,19 +84,17 @@ bool overlapsAny(const QRectF &r, const QList<QRectF> &others, const QRectF &sel
 /// few points to other blocks, never past the page's margin (at least 18 pt).
 QRectF grownBox(const QRectF &box, const QRectF &self, const QList<QRectF> &others, const QSizeF &page, bool right) {
     const double margin = 18, clearance = 6, step = 2;
-    auto free = [&](const QRectF &r) {
-        return !overlapsAny(r.adjusted(-clearance, 0, clearance, clearance), others, self);
-    };
+    // Clearance on the side the box grows towards: a block close below must not stop it from growing right.
     QRectF grown = box;
     while (grown.height() < box.height() * 2.5 + 24 && grown.bottom() + step < page.height() - margin) {
         const QRectF next = grown.adjusted(0, 0, 0, step);
-        if (!free(next))
+        if (overlapsAny(next.adjusted(0, 0, 0, clearance), others, self))
             break;
         grown = next;
     }
     while (right && grown.width() < box.width() * 1.5 && grown.right() + step < page.width() - margin) {
         const QRectF next = grown.adjusted(0, 0, step, 0);
-        if (!free(next))
+        if (overlapsAny(next.adjusted(0, 0, clearance, 0), others, self))
             break;
         grown = next;
     }
@@ -118,8 +116,10 @@ Qt::Alignment alignmentOf(const Segment &s, bool rtl) {
         bool justified = s.lineBoxes.size() >= 3 && sameLeft;
         for (qsizetype i = 0; justified && i + 1 < s.lineBoxes.size(); ++i)
             justified = std::abs(s.lineBoxes[i].right() - s.box.right()) < 2;
+        // AlignJustify alone: QTextEngine justifies only when the horizontal alignment is exactly that (the last line
+        // then follows the text direction).
         if (justified)
-            return Qt::AlignJustify | (rtl ? Qt::AlignRight : Qt::AlignLeft);
+            return Qt::AlignJustify;
     }
     return rtl ? Qt::AlignRight : Qt::AlignLeft;
 }
@@ -190,17 +190,9 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
         const Segment &s = b.segment;
         const double start = s.fontSize > 0 ? s.fontSize : 10;
         const Qt::Alignment align = alignmentOf(s, m_rtl);
-        auto tryIn = [&](const QRectF &box, double from, double floor, FittedBlock &out) {
+        auto fits = [&](const QRectF &box, double size) {
             const QRectF frame = uprightBox(box, s.textRotation);
-            for (double size = from; size >= floor - 1e-6; size *= kShrinkStep) {
-                const Layout l =
-                    layoutText(b.text, font(size), frame.width(), frame.height(), align, m_rtl, m_maxPitch);
-                if (l.complete) {
-                    out = FittedBlock{box, size, true};
-                    return true;
-                }
-            }
-            return false;
+            return layoutText(b.text, font(size), frame.width(), frame.height(), align, m_rtl, m_maxPitch).complete;
         };
         const bool sideways = s.textRotation != 0;
         // The original's line boxes are as tall as its font's glyphs (TeX's Times: about 0.9 em); ours need a full
@@ -215,18 +207,34 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
         const QFontMetricsF fm(font(start), pointDevice());
         const double extra = std::max(0.0, fm.ascent() + fm.descent() - originalLine);
         const QRectF base = sideways ? s.box : s.box.adjusted(0, 0, 0, extra);
-        FittedBlock f{base, start, true};
-        if (!tryIn(base, start, start * kFirstFloor, f)) {
-            const QRectF down = sideways ? base : grownBox(base, s.box, others, page, false);
-            const QRectF wide = sideways ? base : grownBox(base, s.box, others, page, true);
-            if (!tryIn(down, start, start * kFirstFloor, f) && !tryIn(wide, start, start * kFirstFloor, f) &&
-                !tryIn(wide, start * kFirstFloor, kAbsoluteFloor, f))
-                f = FittedBlock{wide, kAbsoluteFloor, false};
+        // Free space is worth more than size: at each size, the original box, then grown down, then (a one-line
+        // block: a heading, a label, a table cell) also to the right. A paragraph never widens into the margin.
+        QList<QRectF> boxes{base};
+        if (!sideways) {
+            boxes.append(grownBox(base, s.box, others, page, false));
+            if (s.lineBoxes.size() <= 1)
+                boxes.append(grownBox(base, s.box, others, page, true));
         }
+        FittedBlock f{boxes.back(), kAbsoluteFloor, false};
+        bool done = false;
+        for (double size = start; !done && size >= start * kFirstFloor - 1e-6; size *= kShrinkStep)
+            for (const QRectF &box : boxes)
+                if (fits(box, size)) {
+                    f = FittedBlock{box, size, true};
+                    done = true;
+                    break;
+                }
+        for (double size = start * kFirstFloor * kShrinkStep; !done && size >= kAbsoluteFloor - 1e-6;
+             size *= kShrinkStep)
+            if (fits(boxes.back(), size)) {
+                f = FittedBlock{boxes.back(), size, true};
+                done = true;
+            }
         fitted.append(f);
     }
-    // Blocks that had one size in the original keep one size in the translation where they can: the size that
-    // three quarters of them reach (one crowded block must not make every paragraph small; it keeps its own).
+    // Blocks that had one size in the original keep one size in the translation where that costs little: the size
+    // that three quarters of them reach, taken by a block only when it is at most one step (10%) below its own. A
+    // crowded block keeps its own smaller size, and does not make every other paragraph or heading small with it.
     QHash<int, std::vector<double>> sizes;
     for (int i = 0; i < blocks.size(); ++i)
         sizes[int(std::lround(blocks[i].segment.fontSize * 2))].push_back(fitted[i].fontSize);
@@ -239,7 +247,7 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
     for (int i = 0; i < blocks.size(); ++i) {
         const double size = groupSize.value(int(std::lround(blocks[i].segment.fontSize * 2)));
         FittedBlock &f = fitted[i];
-        if (size >= f.fontSize || !f.complete)
+        if (size >= f.fontSize || size < 0.9 * f.fontSize || !f.complete)
             continue;
         const QRectF frame = uprightBox(f.box, blocks[i].segment.textRotation);
         if (layoutText(blocks[i].text, font(size), frame.width(), frame.height(), alignmentOf(blocks[i].segment, m_rtl),

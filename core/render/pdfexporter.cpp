@@ -6,6 +6,7 @@
 #include <QBuffer>
 #include <QCoroFuture>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QPageSize>
 #include <QPainter>
@@ -178,6 +179,8 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
 
     ExportReport report;
     report.pages = doc.pageCount();
+    QElapsedTimer phase;
+    phase.start();
 
     // 1. Colours: each translated page rendered small, to sample the background and text colours. Shared among the
     //    cores in contiguous runs of pages, each run with its own Poppler document (one per thread).
@@ -203,6 +206,8 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
             }
         });
     }
+
+    report.colourMs = phase.restart();
 
     // 2. The overlay: one page per original page, in the displayed orientation. In memory: no temporary file to
     //    fill a disk or to leave behind.
@@ -234,6 +239,8 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
         }
         p.end();
     }
+
+    report.overlayMs = phase.restart();
 
     try {
         // 3. The original, its translated text removed, the overlay laid on top.
@@ -285,6 +292,7 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
             auto written = writeAtomically(original, output);
             if (!written)
                 return written.error();
+            report.rewriteMs = phase.elapsed();
             return report;
         }
 
@@ -315,6 +323,7 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
         auto written = writeAtomically(dual, output);
         if (!written)
             return written.error();
+        report.rewriteMs = phase.elapsed();
         return report;
     } catch (const std::exception &e) {
         return Error{

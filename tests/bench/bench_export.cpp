@@ -90,6 +90,8 @@ int main(int argc, char **argv) {
     out << "overtext export:  " << QString::number(exportS, 'f', 2) << " s, " << QFileInfo(output).size() / 1024
         << " KiB, " << report->textOperatorsRemoved << " text operators removed, " << report->warnings.size()
         << " warnings\n";
+    out << "  phases: colours " << report->colourMs << " ms, overlay " << report->overlayMs << " ms, rewrite+write "
+        << report->rewriteMs << " ms\n";
     out << "qpdf --overlay:   " << QString::number(qpdfS, 'f', 2) << " s, " << QFileInfo(qpdfOut).size() / 1024
         << " KiB (status " << rc << ")\n";
     if (!report->warnings.isEmpty())
