@@ -68,6 +68,45 @@ int countOf(const QString &tool, const QString &pdf, const QRegularExpression &l
     return n;
 }
 
+/// A one-page PDF written by hand, for content streams QPdfWriter would never write (several strings and kerns in one
+/// TJ, show operators without a move between them). The font is Courier with its real widths (600 for every glyph).
+bool writeRawPdf(const QString &path, const QByteArray &content) {
+    QByteArray widths;
+    for (int c = 32; c <= 126; ++c)
+        widths += "600 ";
+    const QList<QByteArray> objects = {
+        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        "/Contents 4 0 R >>",
+        "<< /Length " + QByteArray::number(content.size()) + " >>\nstream\n" + content + "\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Courier /FirstChar 32 /LastChar 126 /Widths [" + widths + "] >>"};
+    QByteArray pdf = "%PDF-1.4\n";
+    QList<qsizetype> offsets;
+    for (qsizetype i = 0; i < objects.size(); ++i) {
+        offsets.append(pdf.size());
+        pdf += QByteArray::number(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+    }
+    const qsizetype xref = pdf.size();
+    pdf += "xref\n0 " + QByteArray::number(objects.size() + 1) + "\n0000000000 65535 f \n";
+    for (qsizetype o : offsets)
+        pdf += QByteArray::number(o).rightJustified(10, '0') + " 00000 n \n";
+    pdf += "trailer\n<< /Size " + QByteArray::number(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+           QByteArray::number(xref) + "\n%%EOF\n";
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(pdf) == pdf.size();
+}
+
+/// The left edge of each word pdftotext -bbox finds, by word.
+QMultiHash<QString, double> wordLefts(const QString &pdf) {
+    QMultiHash<QString, double> lefts;
+    static const QRegularExpression word(QStringLiteral("<word xMin=\"([0-9.]+)\"[^>]*>([^<]*)</word>"));
+    for (auto it = word.globalMatch(pdftotext(pdf, {QStringLiteral("-bbox")})); it.hasNext();) {
+        const auto m = it.next();
+        lefts.insert(m.captured(2), m.captured(1).toDouble());
+    }
+    return lefts;
+}
+
 } // namespace
 
 class TestExport : public QObject {
@@ -336,6 +375,34 @@ private Q_SLOTS:
                          std::abs(t.box.top() - s.box.top()) < s.fontSize * 1.5 &&
                          std::abs(t.box.left() - s.box.left()) < s.fontSize * 1.5;
             QVERIFY2(found, qPrintable(s.text));
+        }
+    }
+
+    /// One TJ that holds an untranslated name and then translated prose (the gnuplot manual's tables), and a show
+    /// operator placed only by the advance of the ones before it: the prose goes glyph by glyph, the name stays
+    /// exactly where it was.
+    void textIsRemovedGlyphByGlyph() {
+        QTemporaryDir dir;
+        const QString input = dir.filePath(QStringLiteral("table.pdf"));
+        QVERIFY(writeRawPdf(input,
+                            "BT /F1 10 Tf 72 700 Td [(rand\\(0\\)) -4000 (returns a pseudo random number)] TJ ET\n"
+                            "BT /F1 10 Tf 72 670 Td [(rand\\(x\\))] TJ [-4000] TJ (sets both internal seeds) Tj "
+                            "ET\n"));
+        QList<Segment> segments;
+        const auto pages = translateAll(input, pseudoTranslate, &segments);
+        QCOMPARE(segments.size(), 4);
+        const QString out = dir.filePath(QStringLiteral("table.es.pdf"));
+        auto report =
+            PdfExporter::exportPdf(input, {}, out, pages, {ExportOptions::Mode::Translation, QStringLiteral("es")});
+        QVERIFY2(report.ok(), qPrintable(report.ok() ? QString() : report.error().message));
+        const QString text = pdftotext(out);
+        for (const char *gone : {"returns", "pseudo", "internal", "seeds"})
+            QVERIFY2(!text.contains(QLatin1String(gone)), qPrintable(text));
+        QVERIFY2(text.contains(pseudoTranslate(QStringLiteral("returns a pseudo random number"))), qPrintable(text));
+        const auto before = wordLefts(input), after = wordLefts(out);
+        for (const QString &name : {QStringLiteral("rand(0)"), QStringLiteral("rand(x)")}) {
+            QCOMPARE(after.count(name), 1);
+            QCOMPARE(after.value(name), before.value(name));
         }
     }
 

@@ -298,6 +298,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("kind");
         QTest::newRow("sentence") << QStringLiteral("The cat sat on the mat.") << QStringLiteral("prose");
         QTest::newRow("heading") << QStringLiteral("1. Introduction") << QStringLiteral("prose");
+        QTest::newRow("prose quoting code")
+            << QStringLiteral("The markup control characters act on the following single character or bracketed "
+                              "clause. The bracketed clause may contain a string of characters with no additional "
+                              "markup, e.g. 2^{10}, or it may contain additional markup that changes font properties. "
+                              "Font specifiers MUST be preceded by a '/' character that immediately follows the "
+                              "opening '{'. If a font name contains spaces it must be enclosed in single or double "
+                              "quotes, as in {/Symbol a} or {/Times=20 b}.")
+            << QStringLiteral("prose");
         QTest::newRow("page number") << QStringLiteral("17") << QStringLiteral("number");
         QTest::newRow("figures") << QStringLiteral("12.5 % 3/4 (2009)") << QStringLiteral("number");
         QTest::newRow("unit") << QStringLiteral("12 kg") << QStringLiteral("number");

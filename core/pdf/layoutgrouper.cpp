@@ -568,9 +568,10 @@ SegmentKind classifyText(const QString &raw) {
     static const QRegularExpression codeMarks(
         QStringLiteral(R"(;\s*($|\S)|[{}]|==|!=|\+\+|--|->|::|#include|\bdef\s|\breturn\b|\w\(\)|&&|\|\|)"));
     int marks = 0;
-    for (auto m = codeMarks.globalMatch(text); m.hasNext() && marks < 3; m.next())
+    for (auto m = codeMarks.globalMatch(text); m.hasNext() && marks < 1000; m.next())
         ++marks;
-    if (marks >= 3)
+    // A paragraph that quotes a little code ("e.g. 2^{10}") is still prose: it takes marks among few words.
+    if (marks >= 3 && marks * 6 > wordLike)
         return SegmentKind::Code;
     if (math * 5 >= nonSpace || (math >= 2 && wordLike <= 2))
         return SegmentKind::Formula;
