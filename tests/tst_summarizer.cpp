@@ -268,7 +268,7 @@ void TestSummarizer::markdownOutput() {
     QCOMPARE(summaryToMarkdown(s), QStringLiteral("# The Harbour\n\n## Resumen\n\nUn puerto.\n\n## Puntos clave\n\n"
                                                   "- Barcos (p. 2)\n\n---\n\n*Método: fake-model "
                                                   "(OpenAI-compatible), one request*\n"));
-    s.targetLang = QStringLiteral("ja");
+    s.targetLang = QStringLiteral("ko"); // no labels for Korean: English ones
     QVERIFY(summaryToMarkdown(s).contains(QLatin1String("## Key points")));
 }
 
