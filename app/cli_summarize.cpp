@@ -1,10 +1,9 @@
-#include "cli_commands.h"
+#include "cli_summarize.h"
 
+#include "cli_commands.h"
 #include "pdf/extraction.h"
-#include "summary/summarizer.h"
 #include "summary/summarycache.h"
-#include "translate/anthropicprovider.h"
-#include "translate/openaiprovider.h"
+#include "translate/providerfactory.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -12,30 +11,26 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QTimer>
 
 #include <memory>
+#include <optional>
 
 using namespace overtext;
 
 namespace {
 
 const char *kUsage =
-    "usage: overtext-cli summarize FILE --to LANG [--from LANG] [--provider apertium|openai|anthropic]\n"
-    "         [--base-url URL] [--model NAME] [--api-key-env VAR] [--pages R] [-o FILE.md]\n";
-
-/// Above this many requests the estimate is printed before the work starts: the document does not fit one request,
-/// so the cost is several times that of a short one.
-constexpr int kEstimateAboveRequests = 1;
+    "usage: overtext-cli summarize FILE --to LANG [--from LANG]\n"
+    "         [--provider apertium|openai|anthropic|deepl|libretranslate] [--base-url URL] [--model NAME]\n"
+    "         [--api-key-env VAR] [--pages R] [-o FILE.md]\n";
 
 struct SummarizeArgs {
     QString file;
     QString output;
     QString to;
-    QString from;
-    QString provider = QStringLiteral("apertium");
-    QString baseUrl;
-    QString model;
-    QString apiKeyEnv;
+    QString from = QStringLiteral("en");
+    ProviderConfig provider;
     QString pages;
 };
 
@@ -44,18 +39,27 @@ int fail(const QString &message, int status = 1) {
     return status;
 }
 
-QString defaultOutput(const QString &input, const QString &lang) {
-    const QFileInfo info(input);
-    return info.absoluteDir().filePath(info.completeBaseName() + QLatin1Char('.') + lang +
-                                       QStringLiteral(".summary.md"));
+int statusOf(const Error &error) {
+    return error.code == Error::Usage ? 2 : 1;
 }
 
-QCoro::Task<int> summarizeCommand(SummarizeArgs args, QString apiKey) {
+bool wouldOverwrite(const QString &input, const QString &output) {
+    const QFileInfo in(input), out(output);
+    return in.exists() && (in.absoluteFilePath() == out.absoluteFilePath() ||
+                           (out.exists() && out.canonicalFilePath() == in.canonicalFilePath()));
+}
+
+QCoro::Task<int> summarizeCommand(SummarizeArgs args) {
+    auto created = createProvider(args.provider);
+    if (!created)
+        co_return fail(created.error().message, statusOf(created.error()));
+    const std::unique_ptr<Provider> provider = std::move(created).value();
+
     PdfExtraction extraction;
     auto extractTask = extraction.extract(args.file, QByteArray(), args.pages, CancelToken());
     auto document = co_await std::move(extractTask);
     if (!document)
-        co_return fail(document.error().message, document.error().code == Error::Usage ? 2 : 1);
+        co_return fail(document.error().message, statusOf(document.error()));
     for (const QString &e : document->pageErrors())
         QTextStream(stderr) << "overtext-cli: warning: " << e << '\n';
 
@@ -64,68 +68,12 @@ QCoro::Task<int> summarizeCommand(SummarizeArgs args, QString apiKey) {
     options.sourceLang = args.from;
     options.documentTitle =
         document->title.trimmed().isEmpty() ? QFileInfo(args.file).completeBaseName() : document->title.trimmed();
-    const QList<Segment> segments = document->segments();
-
-    std::unique_ptr<QObject> provider;
-    SummaryEngine engine;
-    if (args.provider == QLatin1String("apertium")) {
-        const QString from = args.from.isEmpty() ? QStringLiteral("en") : args.from;
-        const QString pair = apertiumPair(from, args.to);
-        if (pair.isEmpty())
-            co_return fail(QStringLiteral("Apertium has no language pair for %1 to %2").arg(from, args.to), 2);
-        options.sourceLang = from;
-        engine.translator = apertiumSentenceTranslator(pair);
-        engine.translatorName = QStringLiteral("Apertium (%1)").arg(pair);
-    } else if (args.provider == QLatin1String("openai")) {
-        OpenAiConfig config;
-        if (!args.baseUrl.isEmpty())
-            config.baseUrl = QUrl(args.baseUrl);
-        config.model = args.model.isEmpty() ? QStringLiteral("gpt-4o-mini") : args.model;
-        config.apiKey = apiKey;
-        config.maxOutputTokens = 0;
-        auto *p = new OpenAiProvider(config);
-        provider.reset(p);
-        engine.model = p;
-    } else {
-        AnthropicConfig config;
-        if (!args.baseUrl.isEmpty())
-            config.baseUrl = QUrl(args.baseUrl);
-        if (!args.model.isEmpty())
-            config.model = args.model;
-        config.apiKey = apiKey;
-        config.maxOutputTokens = 2048;
-        auto *p = new AnthropicProvider(config);
-        provider.reset(p);
-        engine.model = p;
-    }
-
-    if (engine.model) {
-        const SummaryPlan plan = planChunks(segments, options.budgetChars);
-        const TokenEstimate estimate = estimateTokens(plan, options.outputTokensPerRequest);
-        if (estimate.requests > kEstimateAboveRequests)
-            QTextStream(stderr) << "overtext-cli: the document is long: " << plan.chunks.size()
-                                << " parts and one combine, " << estimate.requests << " requests, about "
-                                << estimate.inputTokens << " input and " << estimate.outputTokens << " output tokens\n";
-    }
-
-    const QString cacheDir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
-    SummaryCache cache(QDir(cacheDir).filePath(QStringLiteral("summaries.sqlite")));
-    if (cache.isOpen())
-        engine.cache = &cache;
-    else
-        QTextStream(stderr) << "overtext-cli: warning: " << cache.lastError() << '\n';
-
-    auto summaryTask = summarizeDocument(segments, options, engine, SummarySink(), CancelToken());
+    auto summaryTask = summarizeForCli(document->segments(), options, provider.get(), true);
     auto summary = co_await std::move(summaryTask);
     if (!summary)
-        co_return fail(summary.error().message, summary.error().code == Error::Usage ? 2 : 1);
-
-    QSaveFile out(args.output);
-    if (!out.open(QIODevice::WriteOnly))
-        co_return fail(QStringLiteral("%1 cannot be written: %2").arg(args.output, out.errorString()));
-    out.write(summaryToMarkdown(*summary).toUtf8());
-    if (!out.commit())
-        co_return fail(QStringLiteral("%1 cannot be written: %2").arg(args.output, out.errorString()));
+        co_return fail(summary.error().message, statusOf(summary.error()));
+    if (auto written = writeSummaryMarkdown(*summary, args.output, args.file); !written)
+        co_return fail(written.error().message, statusOf(written.error()));
     QTextStream(stderr) << "overtext-cli: wrote " << args.output
                         << (summary->fromCache ? QStringLiteral(" (from the cache)") : QString()) << '\n';
     co_return 0;
@@ -133,29 +81,63 @@ QCoro::Task<int> summarizeCommand(SummarizeArgs args, QString apiKey) {
 
 } // namespace
 
+QString summaryOutputPath(const QString &input, const QString &lang, const QString &folder) {
+    const QFileInfo info(input);
+    const QDir dir = folder.isEmpty() ? info.absoluteDir() : QDir(folder);
+    return dir.filePath(info.completeBaseName() + QLatin1Char('.') + lang + QStringLiteral(".summary.md"));
+}
+
+QCoro::Task<Result<Summary>> summarizeForCli(QList<Segment> segments, SummaryOptions options, Provider *provider,
+                                             bool useCache) {
+    SummaryEngine engine = summaryEngineFor(provider, options.sourceLang, options.targetLang);
+    if (engine.model) {
+        // Above one request the document does not fit at once: the cost is several times that of a short one.
+        const SummaryPlan plan = planChunks(segments, options.budgetChars);
+        const TokenEstimate estimate = estimateTokens(plan, options.outputTokensPerRequest);
+        if (plan.mapAndCombine())
+            QTextStream(stderr) << "overtext-cli: the document is long: " << plan.chunks.size()
+                                << " parts and one combine, " << estimate.requests << " requests, about "
+                                << estimate.inputTokens << " input and " << estimate.outputTokens << " output tokens\n";
+    }
+    std::unique_ptr<SummaryCache> cache;
+    if (useCache) {
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+        cache = std::make_unique<SummaryCache>(QDir(dir).filePath(QStringLiteral("summaries.sqlite")));
+        if (cache->isOpen())
+            engine.cache = cache.get();
+        else
+            QTextStream(stderr) << "overtext-cli: warning: " << cache->lastError() << '\n';
+    }
+    auto task = summarizeDocument(std::move(segments), options, engine, SummarySink(), CancelToken());
+    co_return co_await std::move(task);
+}
+
+Result<void> writeSummaryMarkdown(const Summary &summary, const QString &path, const QString &input) {
+    if (wouldOverwrite(input, path))
+        return Error{Error::Usage, QStringLiteral("the output %1 would overwrite the input").arg(path)};
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(summaryToMarkdown(summary).toUtf8()) < 0 || !file.commit())
+        return Error{Error::Io, QStringLiteral("%1 cannot be written: %2").arg(path, file.errorString())};
+    return {};
+}
+
 int runSummarize(const QStringList &args) {
     SummarizeArgs a;
     for (int i = 0; i < args.size(); ++i) {
         const QString &arg = args[i];
-        auto value = [&](QString &out) {
-            if (i + 1 >= args.size())
-                return false;
-            out = args[++i];
-            return true;
-        };
         QString *target = nullptr;
         if (arg == QLatin1String("--to"))
             target = &a.to;
         else if (arg == QLatin1String("--from"))
             target = &a.from;
         else if (arg == QLatin1String("--provider"))
-            target = &a.provider;
+            target = &a.provider.name;
         else if (arg == QLatin1String("--base-url"))
-            target = &a.baseUrl;
+            target = &a.provider.baseUrl;
         else if (arg == QLatin1String("--model"))
-            target = &a.model;
+            target = &a.provider.model;
         else if (arg == QLatin1String("--api-key-env"))
-            target = &a.apiKeyEnv;
+            target = &a.provider.apiKeyEnv;
         else if (arg == QLatin1String("--pages"))
             target = &a.pages;
         else if (arg == QLatin1String("-o") || arg == QLatin1String("--output"))
@@ -170,35 +152,31 @@ int runSummarize(const QStringList &args) {
             a.file = arg;
         else
             return fail(QStringLiteral("summarize takes one file"), 2);
-        if (target && !value(*target))
-            return fail(QStringLiteral("%1 needs a value").arg(arg), 2);
+        if (target) {
+            if (i + 1 >= args.size())
+                return fail(QStringLiteral("%1 needs a value").arg(arg), 2);
+            *target = args[++i];
+        }
     }
     if (a.file.isEmpty() || a.to.isEmpty()) {
         QTextStream(stderr) << kUsage;
         return 2;
     }
-    if (a.provider != QLatin1String("apertium") && a.provider != QLatin1String("openai") &&
-        a.provider != QLatin1String("anthropic"))
-        return fail(QStringLiteral("--provider must be apertium, openai or anthropic"), 2);
-    QString apiKey;
-    if (!a.apiKeyEnv.isEmpty()) {
-        if (!qEnvironmentVariableIsSet(a.apiKeyEnv.toLocal8Bit().constData()))
-            return fail(QStringLiteral("the environment variable %1 is not set").arg(a.apiKeyEnv), 2);
-        apiKey = qEnvironmentVariable(a.apiKeyEnv.toLocal8Bit().constData());
-    }
+    if (!providerNames().contains(a.provider.name.toLower()))
+        return fail(QStringLiteral("--provider must be one of: %1").arg(providerNames().join(QStringLiteral(", "))), 2);
     if (a.output.isEmpty())
-        a.output = defaultOutput(a.file, a.to);
-    const QFileInfo in(a.file);
-    const QFileInfo outInfo(a.output);
-    if (in.exists() && (outInfo.absoluteFilePath() == in.absoluteFilePath() ||
-                        (outInfo.exists() && outInfo.canonicalFilePath() == in.canonicalFilePath())))
+        a.output = summaryOutputPath(a.file, a.to);
+    if (wouldOverwrite(a.file, a.output))
         return fail(QStringLiteral("the output %1 would overwrite the input").arg(a.output), 2);
 
     int status = 1;
-    auto task = summarizeCommand(a, apiKey);
-    task.then([&status](int s) {
-        status = s;
-        QCoreApplication::exit(0);
+    // Started inside the event loop: a task that ends before its first co_await would call exit() before exec().
+    std::optional<QCoro::Task<>> task;
+    QTimer::singleShot(0, [&] {
+        task.emplace(summarizeCommand(a).then([&status](int s) {
+            status = s;
+            QCoreApplication::exit(0);
+        }));
     });
     QCoreApplication::exec();
     return status;

@@ -1,4 +1,5 @@
 #include "cli_commands.h"
+#include "cli_summarize.h"
 
 #include "engine/documentjob.h"
 #include "engine/scheduler.h"
@@ -33,7 +34,7 @@ const char kUsage[] =
     "         [--provider apertium|openai|anthropic|deepl|libretranslate] [--base-url URL] [--model NAME]\n"
     "         [--api-key-env VAR] [--concurrency N] [--rpm N] [--tpm N] [--pages R] [--glossary CSV]\n"
     "         [--instruction TEXT] [--cache FILE | --no-cache] [--segments-out FILE.json] [-o OUT] [--mode mono|dual]\n"
-    "         [--progress json]\n";
+    "         [--progress json] [--summary] [--summary-cover]\n";
 
 struct Options {
     QStringList files;
@@ -52,6 +53,8 @@ struct Options {
     QString output;
     QString mode = QStringLiteral("mono");
     bool progressJson = false;
+    bool summary = false;      ///< also write NAME.LANG.summary.md
+    bool summaryCover = false; ///< put the summary on cover pages at the start of the translated PDF
 };
 
 int usageError(const QString &message) {
@@ -157,6 +160,10 @@ int parse(const QStringList &args, Options &o) {
             if (!need("fmt") || v != QLatin1String("json"))
                 return usageError(QStringLiteral("--progress takes one format: json"));
             o.progressJson = true;
+        } else if (a == QLatin1String("--summary")) {
+            o.summary = true;
+        } else if (a == QLatin1String("--summary-cover")) {
+            o.summaryCover = true;
         } else if (a.startsWith(QLatin1Char('-')) && a != QLatin1String("-")) {
             return usageError(QStringLiteral("unknown option %1").arg(a));
         } else {
@@ -351,6 +358,40 @@ QCoro::Task<int> translateCommand(Options o) {
     }
     if (failed > 0)
         status = 1;
+    // Summaries (--summary, --summary-cover): the summarize command's path, over the segments just read; the
+    // Markdown goes where the PDF goes (beside the input when no PDF is written).
+    std::vector<std::optional<Summary>> summaries(jobs.size());
+    for (size_t i = 0; (o.summary || o.summaryCover) && i < jobs.size(); ++i) {
+        const QString file = o.files[int(i)];
+        QList<Segment> segments;
+        for (const SegmentTranslation &s : jobs[i]->translation().segments)
+            segments.append(s.segment);
+        if (segments.isEmpty())
+            continue;
+        SummaryOptions summaryOptions;
+        summaryOptions.targetLang = o.to;
+        summaryOptions.sourceLang = o.from;
+        summaryOptions.documentTitle = QFileInfo(file).completeBaseName();
+        auto summaryTask = summarizeForCli(segments, summaryOptions, provider.get(), !o.noCache);
+        auto summary = co_await std::move(summaryTask);
+        if (!summary) {
+            err(QStringLiteral("%1: no summary: %2").arg(file, summary.error().message));
+            status = 1;
+            continue;
+        }
+        summaries[i] = *summary;
+        if (!o.summary)
+            continue;
+        const QString mdPath =
+            summaryOutputPath(file, o.to, writePdf ? QFileInfo(pdfOutputs[int(i)]).absolutePath() : QString());
+        if (auto written = writeSummaryMarkdown(*summary, mdPath, file); !written) {
+            err(QStringLiteral("%1: %2").arg(file, written.error().message));
+            status = 1;
+        } else if (!o.progressJson) {
+            QTextStream(stderr) << "overtext-cli: wrote " << mdPath
+                                << (summary->fromCache ? QStringLiteral(" (from the cache)") : QString()) << '\n';
+        }
+    }
     // Export: every document that could be read, with what was translated (failed segments keep their original).
     for (size_t i = 0; writePdf && i < jobs.size(); ++i) {
         const DocumentTranslation &doc = jobs[i]->translation();
@@ -370,6 +411,8 @@ QCoro::Task<int> translateCommand(Options o) {
         options.mode = o.mode == QLatin1String("dual")        ? ExportOptions::Mode::SideBySide
                        : o.mode == QLatin1String("alternate") ? ExportOptions::Mode::Alternate
                                                               : ExportOptions::Mode::Translation;
+        if (o.summaryCover)
+            options.cover = summaries[i];
         const QString file = o.files[int(i)];
         const auto exported =
             co_await PdfExporter::exportInBackground(file, QByteArray(), pdfOutputs[int(i)], byPage.values(), options);

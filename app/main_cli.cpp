@@ -11,7 +11,8 @@ int usage() {
     QTextStream(stderr) << "usage: overtext-cli <command> [options]\n"
                            "commands:\n"
                            "  extract FILE [--pages R] [--password-env VAR]   print the segments as JSON\n"
-                           "  translate FILE... --to LANG [options]          translate (see README)\n";
+                           "  translate FILE... --to LANG [options]          translate (see README)\n"
+                           "  summarize FILE --to LANG [options]             write a summary as Markdown\n";
     return 2;
 }
 /// The command line's stderr is a contract (one line per error): Qt's own platform chatter (for example

@@ -1,6 +1,8 @@
 #include "fakes/fakeservices.h"
 #include "fakes/pdfmaker.h"
+#include "fakes/pdftext.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -36,6 +38,22 @@ Run cli(const QStringList &args, const QString &cacheHome, const QStringList &en
                QString::fromUtf8(p.readAllStandardError())};
 }
 
+int pageCount(const QString &pdf) {
+    QProcess p;
+    p.start(QStringLiteral("pdfinfo"), {pdf});
+    p.waitForFinished(60000);
+    static const QRegularExpression pages(QStringLiteral(R"(Pages:\s+(\d+))"));
+    return pages.match(QString::fromUtf8(p.readAllStandardOutput())).captured(1).toInt();
+}
+
+/// The arguments that point a command at the fake OpenAI-compatible server.
+QStringList fakeOpenAi(const FakeServerThread &server) {
+    QUrl base = server.baseUrl();
+    base.setPath(QStringLiteral("/v1"));
+    return {QStringLiteral("--provider"), QStringLiteral("openai"),    QStringLiteral("--base-url"), base.toString(),
+            QStringLiteral("--model"),    QStringLiteral("fake-model")};
+}
+
 QString readAll(const QString &path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
@@ -63,14 +81,31 @@ private Q_SLOTS:
     void llmSummaryThroughTheCli();
     void longDocumentPrintsTheEstimateAndCombines();
     void extractiveApertiumSummaryOfACorpusDocument();
+    void translateWritesTheCombinedSummaryAndCover();
+    void translateSummaryGoesWhereThePdfGoes();
+    void failedSummaryLeavesNoFile();
 
 private:
     QTemporaryDir m_dir;
     QString m_pdf;
+    QString m_longPdf;
 };
 
 void TestSummarizeCli::initTestCase() {
     QVERIFY(m_dir.isValid());
+    // Ten pages of about 3,500 characters each: more than one request's budget (24,000), so parts and a combine.
+    m_longPdf = m_dir.filePath(QStringLiteral("long.pdf"));
+    PdfMaker longMaker;
+    for (int page = 1; page <= 10; ++page) {
+        if (page > 1)
+            longMaker.newPage();
+        QString text;
+        while (text.size() < 3500)
+            text += QStringLiteral("On page %1 the ferry crosses the bay while passengers watch the islands pass. ")
+                        .arg(page);
+        longMaker.paragraph(40, 50, 515, text, 9);
+    }
+    QVERIFY(longMaker.save(m_longPdf));
     m_pdf = m_dir.filePath(QStringLiteral("harbour.pdf"));
     PdfMaker maker;
     const QString para = QStringLiteral("The harbour wakes before dawn when the fishermen check their nets and boats. "
@@ -95,7 +130,7 @@ void TestSummarizeCli::usageErrors_data() {
         << QStringLiteral("--api-key-env");
     QTest::newRow("unknown provider") << QStringList{QStringLiteral("x.pdf"), QStringLiteral("--to"),
                                                      QStringLiteral("es"), QStringLiteral("--provider"),
-                                                     QStringLiteral("deepl")}
+                                                     QStringLiteral("nosuch")}
                                       << QStringLiteral("--provider must be");
     QTest::newRow("unset key variable") << QStringList{QStringLiteral("x.pdf"),
                                                        QStringLiteral("--to"),
@@ -167,19 +202,7 @@ void TestSummarizeCli::llmSummaryThroughTheCli() {
 }
 
 void TestSummarizeCli::longDocumentPrintsTheEstimateAndCombines() {
-    // Ten pages of about 3,500 characters each: more than one request's budget (24,000), so parts and a combine.
-    const QString pdf = m_dir.filePath(QStringLiteral("long.pdf"));
-    PdfMaker maker;
-    for (int page = 1; page <= 10; ++page) {
-        if (page > 1)
-            maker.newPage();
-        QString text;
-        while (text.size() < 3500)
-            text += QStringLiteral("On page %1 the ferry crosses the bay while passengers watch the islands pass. ")
-                        .arg(page);
-        maker.paragraph(40, 50, 515, text, 9);
-    }
-    QVERIFY(maker.save(pdf));
+    const QString pdf = m_longPdf;
     FakeServerThread server(fakeOpenAiHandler({}));
     QUrl base = server.baseUrl();
     base.setPath(QStringLiteral("/v1"));
@@ -233,6 +256,128 @@ void TestSummarizeCli::extractiveApertiumSummaryOfACorpusDocument() {
     QCOMPARE(again.exitCode, 0);
     QVERIFY(!again.err.contains(QLatin1String("from the cache")));
     QCOMPARE(readAll(out), md);
+}
+
+void TestSummarizeCli::translateWritesTheCombinedSummaryAndCover() {
+    // A long document translated with --summary and --summary-cover: the summary takes the map-and-combine route,
+    // the Markdown beside the PDF holds the combined answer with page references, and the PDF starts with it.
+    QTemporaryDir dir;
+    const QString input = dir.filePath(QStringLiteral("long.pdf"));
+    QVERIFY(QFile::copy(m_longPdf, input));
+    FakeServerThread server(fakeOpenAiHandler({}));
+    const QStringList args = QStringList{QStringLiteral("translate"), input,
+                                         QStringLiteral("--to"),      QStringLiteral("es"),
+                                         QStringLiteral("--summary"), QStringLiteral("--summary-cover"),
+                                         QStringLiteral("--cache"),   dir.filePath(QStringLiteral("t.sqlite"))} +
+                             fakeOpenAi(server);
+    const Run r = cli(args, dir.filePath(QStringLiteral("cache")));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const auto estimate = QRegularExpression(QStringLiteral(R"(the document is long: (\d+) parts)")).match(r.err);
+    QVERIFY2(estimate.hasMatch(), qPrintable(r.err));
+    const int parts = estimate.captured(1).toInt();
+    QVERIFY(parts >= 2);
+    const QString mdPath = dir.filePath(QStringLiteral("long.es.summary.md"));
+    const QString md = readAll(mdPath);
+    QVERIFY2(
+        md.contains(QStringLiteral("## Resumen\n\nCombined summary [es] of %1 parts covering 10 pages.").arg(parts)),
+        qPrintable(md));
+    for (int p = 1; p <= 10; ++p)
+        QVERIFY2(md.contains(QStringLiteral("- Point [es] about page %1 (p. %1)\n").arg(p)), qPrintable(md));
+    QVERIFY(md.contains(QStringLiteral("map-and-combine over %1 parts").arg(parts)));
+    QVERIFY(r.err.contains(QStringLiteral("wrote ") + mdPath));
+
+    // The cover: the summary on page 1, then the ten translated pages.
+    const QString pdf = dir.filePath(QStringLiteral("long.es.pdf"));
+    const int pages = pageCount(pdf);
+    QVERIFY2(pages >= 11, qPrintable(QString::number(pages)));
+    const int coverPages = pages - 10;
+    const QString cover = pdftotextPage(pdf, 1);
+    QVERIFY2(cover.contains(QStringLiteral("Combined summary [es] of %1 parts").arg(parts)), qPrintable(cover));
+    QVERIFY(cover.contains(QLatin1String("Puntos clave")));
+    for (int p = 1; p <= 10; ++p) {
+        const QString text = pdftotextPage(pdf, coverPages + p);
+        QVERIFY2(text.contains(QStringLiteral("[es] On page %1 the ferry").arg(p)), qPrintable(text));
+    }
+
+    // A rerun asks for nothing: translations and summary come from their caches, and give the same file.
+    const int requests = server.server()->requestCount();
+    QFile::remove(mdPath);
+    const Run again = cli(args, dir.filePath(QStringLiteral("cache")));
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    QCOMPARE(server.server()->requestCount(), requests);
+    QVERIFY(again.err.contains(QLatin1String("(from the cache)")));
+    QCOMPARE(readAll(mdPath), md);
+}
+
+void TestSummarizeCli::translateSummaryGoesWhereThePdfGoes() {
+    QTemporaryDir dir;
+    FakeServerThread server(fakeOpenAiHandler({}));
+    const QString out = dir.filePath(QStringLiteral("out"));
+    QVERIFY(QDir().mkpath(out));
+    // -o names the PDF: the summary lands in its folder, named after the input.
+    Run r = cli(QStringList{QStringLiteral("translate"), m_pdf, QStringLiteral("--to"), QStringLiteral("fr"),
+                            QStringLiteral("--summary"), QStringLiteral("-o"),
+                            QDir(out).filePath(QStringLiteral("mine.pdf"))} +
+                    fakeOpenAi(server),
+                dir.filePath(QStringLiteral("cache")));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QString md = readAll(QDir(out).filePath(QStringLiteral("harbour.fr.summary.md")));
+    QVERIFY2(md.contains(QLatin1String("Summary [fr] of 3 pages.")), qPrintable(md));
+    QVERIFY(md.contains(QLatin1String("(p. 3)")));
+    QCOMPARE(pageCount(QDir(out).filePath(QStringLiteral("mine.pdf"))), 3); // no cover unless asked
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("harbour.fr.summary.md"))));
+
+    // Only --segments-out: no PDF, and the summary goes beside the input.
+    QTemporaryDir beside;
+    const QString input = beside.filePath(QStringLiteral("harbour.pdf"));
+    QVERIFY(QFile::copy(m_pdf, input));
+    r = cli(QStringList{QStringLiteral("translate"), input, QStringLiteral("--to"), QStringLiteral("fr"),
+                        QStringLiteral("--summary"), QStringLiteral("--segments-out"),
+                        dir.filePath(QStringLiteral("segments.json"))} +
+                fakeOpenAi(server),
+            dir.filePath(QStringLiteral("cache")));
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(readAll(beside.filePath(QStringLiteral("harbour.fr.summary.md"))).contains(QLatin1String("(p. 2)")));
+    QVERIFY(!QFileInfo::exists(beside.filePath(QStringLiteral("harbour.fr.pdf"))));
+}
+
+void TestSummarizeCli::failedSummaryLeavesNoFile() {
+    QTemporaryDir dir;
+    const QString input = dir.filePath(QStringLiteral("harbour.pdf"));
+    QVERIFY(QFile::copy(m_pdf, input));
+    const QString translations = dir.filePath(QStringLiteral("t.sqlite"));
+    {
+        // First the translation alone, into the cache.
+        FakeServerThread server(fakeOpenAiHandler({}));
+        const Run r = cli(QStringList{QStringLiteral("translate"), input, QStringLiteral("--to"), QStringLiteral("de"),
+                                      QStringLiteral("--cache"), translations} +
+                              fakeOpenAi(server),
+                          dir.filePath(QStringLiteral("cache")));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    }
+    // A summary from an earlier run is there; now the service fails every request.
+    const QString mdPath = dir.filePath(QStringLiteral("harbour.de.summary.md"));
+    {
+        QFile old(mdPath);
+        QVERIFY(old.open(QIODevice::WriteOnly));
+        old.write("old summary\n");
+    }
+    FakeBehaviour failing;
+    failing.always = Fault::Unauthorized;
+    FakeServerThread server(fakeOpenAiHandler(failing));
+    const Run r = cli(QStringList{QStringLiteral("translate"), input, QStringLiteral("--to"), QStringLiteral("de"),
+                                  QStringLiteral("--summary"), QStringLiteral("--cache"), translations} +
+                          fakeOpenAi(server),
+                      dir.filePath(QStringLiteral("cache")));
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QLatin1String("harbour.pdf: no summary:")), qPrintable(r.err));
+    QCOMPARE(server.server()->requestCount(), 1); // the translation came from the cache; the summary was asked once
+    QCOMPARE(readAll(mdPath), QStringLiteral("old summary\n"));
+    // Nothing half-written beside it.
+    const QStringList files = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden);
+    for (const QString &f : files)
+        QVERIFY2(!f.contains(QLatin1String("summary")) || f == QLatin1String("harbour.de.summary.md"), qPrintable(f));
+    QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("harbour.de.pdf")))); // the translation is still written
 }
 
 QTEST_MAIN(TestSummarizeCli)

@@ -3,6 +3,7 @@
 #include "summary/summarizer.h"
 #include "summary/summarycache.h"
 #include "translate/anthropicprovider.h"
+#include "translate/libretranslateprovider.h"
 #include "translate/openaiprovider.h"
 
 #include <QJsonArray>
@@ -144,6 +145,7 @@ private Q_SLOTS:
     void extractiveIsDeterministic();
     void extractiveSummaryIsTranslatedWithPages();
     void noTextIsAUsageError();
+    void engineForATranslationServiceIsExtractive();
 };
 
 void TestSummarizer::planCoversEveryPageOnce_data() {
@@ -268,7 +270,7 @@ void TestSummarizer::markdownOutput() {
     QCOMPARE(summaryToMarkdown(s), QStringLiteral("# The Harbour\n\n## Resumen\n\nUn puerto.\n\n## Puntos clave\n\n"
                                                   "- Barcos (p. 2)\n\n---\n\n*Método: fake-model "
                                                   "(OpenAI-compatible), one request*\n"));
-    s.targetLang = QStringLiteral("ja");
+    s.targetLang = QStringLiteral("ko"); // no labels for Korean: English ones
     QVERIFY(summaryToMarkdown(s).contains(QLatin1String("## Key points")));
 }
 
@@ -570,6 +572,39 @@ void TestSummarizer::noTextIsAUsageError() {
     QVERIFY(r.has_value() && !r->ok());
     QCOMPARE(r->error().code, Error::Usage);
     QVERIFY(r->error().message.contains(QLatin1String("scan")));
+}
+
+void TestSummarizer::engineForATranslationServiceIsExtractive() {
+    // A service that only translates (LibreTranslate here, over HTTP): the central sentences go to it in one request,
+    // and each comes back translated with its page.
+    FakeServerThread server(fakeLibreTranslateHandler({}));
+    LibreTranslateConfig config;
+    config.baseUrl = server.baseUrl();
+    LibreTranslateProvider provider(config);
+    SummaryEngine engine = summaryEngineFor(&provider, QStringLiteral("en"), QStringLiteral("es"));
+    QVERIFY(!engine.model);
+    QCOMPARE(engine.translatorName, QStringLiteral("LibreTranslate"));
+    SummaryOptions o = options();
+    o.extractiveSentences = 4;
+    auto r = runTask(summarizeDocument(beeDocument(), o, engine, {}, CancelToken()));
+    QVERIFY(r.has_value());
+    QVERIFY2(r->ok(), r->ok() ? "" : qPrintable(r->error().message));
+    const QList<ScoredSentence> picked = pickCentralSentences(beeDocument(), QStringLiteral("en"), 4);
+    const Summary &s = r->value();
+    QStringList all = s.keyPoints;
+    all.prepend(s.abstract);
+    const QString text = all.join(QLatin1Char(' '));
+    for (const ScoredSentence &p : picked)
+        QVERIFY2(text.contains(fakeTranslation(p.text, QStringLiteral("es")) + QStringLiteral(" (p. %1)").arg(p.page)),
+                 qPrintable(text));
+    QCOMPARE(server.server()->requestCount(), 1);
+    QVERIFY(s.method.contains(QLatin1String("translated by LibreTranslate")));
+
+    // An LLM provider is used as the model that writes the summary.
+    OpenAiProvider llm(OpenAiConfig{});
+    const SummaryEngine llmEngine = summaryEngineFor(&llm, QStringLiteral("en"), QStringLiteral("es"));
+    QCOMPARE(llmEngine.model, static_cast<ChatModel *>(&llm));
+    QVERIFY(!llmEngine.translator);
 }
 
 QTEST_GUILESS_MAIN(TestSummarizer)

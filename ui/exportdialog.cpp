@@ -1,5 +1,6 @@
 #include "exportdialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -32,9 +33,12 @@ ExportDialog::ExportDialog(int documents, QWidget *parent)
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(browse);
 
+    m_cover = new QCheckBox(tr("Summary &cover page (the document's summary from the Summary panel first)"));
+
     auto *form = new QFormLayout;
     form->addRow(tr("&Layout:"), m_mode);
     form->addRow(tr("&Folder:"), folderRow);
+    form->addRow(QString(), m_cover);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Export %n Document(s)", nullptr, documents));
@@ -57,6 +61,14 @@ void ExportDialog::setMode(ExportOptions::Mode mode) {
 
 QString ExportDialog::folder() const {
     return m_folder->text().trimmed();
+}
+
+bool ExportDialog::summaryCover() const {
+    return m_cover->isChecked();
+}
+
+void ExportDialog::setSummaryCover(bool on) {
+    m_cover->setChecked(on);
 }
 
 } // namespace overtext::ui

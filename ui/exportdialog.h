@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
 class QLineEdit;
 
@@ -19,10 +20,14 @@ public:
     ExportOptions::Mode mode() const;
     void setMode(ExportOptions::Mode mode);
     QString folder() const;
+    /// Put each document's summary (from the summary panel) on cover pages first.
+    bool summaryCover() const;
+    void setSummaryCover(bool on);
 
 private:
     QComboBox *m_mode = nullptr;
     QLineEdit *m_folder = nullptr;
+    QCheckBox *m_cover = nullptr;
 };
 
 } // namespace overtext::ui

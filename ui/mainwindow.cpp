@@ -5,6 +5,7 @@
 #include "exportdialog.h"
 #include "pagepreview.h"
 #include "pdf/pdfdocument.h"
+#include "summarypanel.h"
 #include "translate/providerfactory.h"
 
 #include <QCoroFuture>
@@ -50,6 +51,7 @@ const QString LanguageKey = QStringLiteral("targetLanguage");
 const QString ProviderKey = QStringLiteral("provider");
 const QString ShowTranslationKey = QStringLiteral("showTranslation");
 const QString ExportModeKey = QStringLiteral("exportMode");
+const QString ExportCoverKey = QStringLiteral("exportSummaryCover");
 constexpr int RepaintDelayMs = 80;
 constexpr int MessageTimeoutMs = 15000;
 constexpr int MaxNamesInMessage = 5;
@@ -173,6 +175,11 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_pageLabel);
     statusBar()->addPermanentWidget(m_zoomLabel);
 
+    m_summaryPanel = new SummaryPanel(this);
+    m_summaryPanel->setSettingsSource([this] {
+        return SummarySettings{providerConfig(), m_batch->settings().sourceLang, targetLanguage()};
+    });
+    addDockWidget(Qt::RightDockWidgetArea, m_summaryPanel);
     createActions();
     createEditorDock();
 
@@ -255,6 +262,8 @@ void MainWindow::createActions() {
     next->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
 
     m_viewActions = {zoomIn, zoomOut, fit, previous, next};
+    view->addSeparator();
+    view->addAction(m_summaryPanel->toggleViewAction());
 
     QToolBar *bar = addToolBar(tr("Main"));
     bar->setObjectName(QStringLiteral("mainToolBar"));
@@ -413,6 +422,8 @@ void MainWindow::showCurrentDocument() {
             break;
         }
     }
+    m_summaryPanel->setDocument(row < 0 ? QString() : m_model->entry(row).path,
+                                row < 0 ? QString() : m_model->entry(row).title);
     updateTitle();
 }
 
@@ -902,21 +913,24 @@ void MainWindow::showExportDialog() {
     ExportDialog dialog(int(done.size()), this);
     QSettings settings;
     dialog.setMode(ExportOptions::Mode(settings.value(ExportModeKey, 0).toInt()));
+    dialog.setSummaryCover(settings.value(ExportCoverKey, false).toBool());
     if (dialog.exec() != QDialog::Accepted)
         return;
     settings.setValue(ExportModeKey, int(dialog.mode()));
-    exportFinished(dialog.folder(), dialog.mode());
+    settings.setValue(ExportCoverKey, dialog.summaryCover());
+    exportFinished(dialog.folder(), dialog.mode(), dialog.summaryCover());
 }
 
-void MainWindow::exportFinished(const QString &folder, ExportOptions::Mode mode) {
+void MainWindow::exportFinished(const QString &folder, ExportOptions::Mode mode, bool summaryCover) {
     QStringList done;
     for (const DocumentEntry &e : m_model->entries())
         if (e.inBatch && e.batch.state == BatchDocStatus::State::Done)
             done.append(e.path);
-    exportDocuments(done, folder, mode);
+    exportDocuments(done, folder, mode, summaryCover);
 }
 
-QCoro::Task<> MainWindow::exportDocuments(QStringList paths, QString folder, ExportOptions::Mode mode) {
+QCoro::Task<> MainWindow::exportDocuments(QStringList paths, QString folder, ExportOptions::Mode mode,
+                                          bool summaryCover) {
     QPointer<MainWindow> self(this);
     int exported = 0;
     int failed = 0;
@@ -927,7 +941,12 @@ QCoro::Task<> MainWindow::exportDocuments(QStringList paths, QString folder, Exp
         showMessage(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
         Result<ExportReport> result = Error{Error::Internal, {}};
         try {
-            result = co_await m_batch->exportDocument(path, output, mode);
+            const auto cover =
+                summaryCover ? m_summaryPanel->summary(path, m_batch->targetLanguage(path)) : std::nullopt;
+            if (summaryCover && !cover)
+                showMessage(tr("%1 has no summary yet (Summary ▸ Summarize): exported without a cover page.")
+                                .arg(QFileInfo(path).fileName()));
+            result = co_await m_batch->exportDocument(path, output, mode, cover);
         } catch (const std::exception &e) {
             result = Error{Error::Internal, QString::fromLocal8Bit(e.what())};
         }

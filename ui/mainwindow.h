@@ -26,6 +26,7 @@ namespace overtext::ui {
 
 class DocumentListModel;
 class PagePreview;
+class SummaryPanel;
 
 /// The main window: the batch queue on the left (the PDFs the user added, with their translation progress), the
 /// selected one's pages on the right with the translation laid over them as it arrives, and a segment editor dock.
@@ -45,6 +46,7 @@ public:
     QComboBox *providerCombo() const { return m_providerCombo; }
     QAction *showTranslationAction() const { return m_showTranslation; }
     QDockWidget *segmentEditor() const { return m_editorDock; }
+    SummaryPanel *summaryPanel() const { return m_summaryPanel; }
     QPlainTextEdit *sourceEdit() const { return m_sourceEdit; }
     QPlainTextEdit *translationEdit() const { return m_translationEdit; }
     /// The segment open in the editor ("" when none).
@@ -87,8 +89,9 @@ public Q_SLOTS:
     /// Stores the editor's text as the correction of its segment.
     void saveCorrection();
     void showExportDialog();
-    /// Exports every finished document: NAME.LANG.pdf in folder (empty: beside each input).
-    void exportFinished(const QString &folder, overtext::ExportOptions::Mode mode);
+    /// Exports every finished document: NAME.LANG.pdf in folder (empty: beside each input); with summaryCover, the
+    /// summary panel's summary of each document (when it has one) on cover pages first.
+    void exportFinished(const QString &folder, overtext::ExportOptions::Mode mode, bool summaryCover = false);
 
 Q_SIGNALS:
     /// Every message shown in the status bar, for tests and for a later log view.
@@ -129,7 +132,8 @@ private:
     void updateBatchActions();
     void paintTranslation(QPainter &painter, int page, const QRectF &pageRect, double scale);
     QCoro::Task<> storeCorrection(QString path, QString segmentId, QString text);
-    QCoro::Task<> exportDocuments(QStringList paths, QString folder, overtext::ExportOptions::Mode mode);
+    QCoro::Task<> exportDocuments(QStringList paths, QString folder, overtext::ExportOptions::Mode mode,
+                                  bool summaryCover);
 
     DocumentListModel *m_model = nullptr;
     QListView *m_list = nullptr;
@@ -149,6 +153,7 @@ private:
     QList<QAction *> m_batchActions;
     QTimer m_repaint; // coalesces overlay repaints while segments stream in
     QDockWidget *m_editorDock = nullptr;
+    SummaryPanel *m_summaryPanel = nullptr;
     QPlainTextEdit *m_sourceEdit = nullptr;
     QPlainTextEdit *m_translationEdit = nullptr;
     QLabel *m_editorLabel = nullptr;

@@ -320,7 +320,8 @@ QString BatchRun::outputPath(const QString &input, const QString &language, cons
     return QDir(dir).filePath(info.completeBaseName() + QLatin1Char('.') + language + QStringLiteral(".pdf"));
 }
 
-QCoro::Task<Result<ExportReport>> BatchRun::exportDocument(QString path, QString output, ExportOptions::Mode mode) {
+QCoro::Task<Result<ExportReport>> BatchRun::exportDocument(QString path, QString output, ExportOptions::Mode mode,
+                                                           std::optional<Summary> cover) {
     QPointer<BatchRun> self(this);
     const QList<ExportPage> pages = exportPages(path);
     if (pages.isEmpty())
@@ -328,6 +329,7 @@ QCoro::Task<Result<ExportReport>> BatchRun::exportDocument(QString path, QString
     ExportOptions options;
     options.mode = mode;
     options.targetLanguage = targetLanguage(path);
+    options.cover = std::move(cover);
     auto result = co_await PdfExporter::exportInBackground(path, {}, output, pages, options);
     if (!self)
         co_return result;

@@ -84,7 +84,8 @@ public:
     /// NAME.LANG.pdf in folder (empty: beside the input).
     static QString outputPath(const QString &input, const QString &language, const QString &folder = {});
     /// Exports a finished document; the error is also kept in its status.
-    QCoro::Task<Result<ExportReport>> exportDocument(QString path, QString output, ExportOptions::Mode mode);
+    QCoro::Task<Result<ExportReport>> exportDocument(QString path, QString output, ExportOptions::Mode mode,
+                                                     std::optional<Summary> cover = std::nullopt);
 
 Q_SIGNALS:
     void statusChanged(const QString &path);

@@ -1,6 +1,7 @@
 #include "render/pdfexporter.h"
 
 #include "pdf/pdfdocument.h"
+#include "render/coverpage.h"
 #include "render/textremover.h"
 
 #include <QBuffer>
@@ -243,6 +244,14 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
     report.overlayMs = phase.restart();
 
     try {
+        // The summary cover, first in the output (declared before the documents it is copied into).
+        CoverPages cover;
+        if (options.cover) {
+            auto drawn = cover.draw(*options.cover, options.targetLanguage, doc.pageInfo(1).size);
+            if (!drawn)
+                return drawn.error();
+            fixFonts(*cover.pdf());
+        }
         // 3. The original, its translated text removed, the overlay laid on top.
         QPDF original;
         original.processFile(QFile::encodeName(input).constData(), password.isEmpty() ? nullptr : password.constData());
@@ -289,6 +298,7 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
         }
 
         if (options.mode == ExportOptions::Mode::Translation) {
+            cover.prependTo(original);
             auto written = writeAtomically(original, output);
             if (!written)
                 return written.error();
@@ -320,6 +330,7 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
             placePage(dual, added, pristinePages[i], QPDFObjectHandle::Rectangle(0, 0, w, h), false);
             placePage(dual, added, originalPages[i], QPDFObjectHandle::Rectangle(w, 0, 2 * w, h), false);
         }
+        cover.prependTo(dual);
         auto written = writeAtomically(dual, output);
         if (!written)
             return written.error();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "render/overlaypainter.h"
+#include "summary/summary.h"
 #include "util/result.h"
 
 #include <QCoroTask>
@@ -9,6 +10,7 @@
 #include <QStringList>
 
 #include <atomic>
+#include <optional>
 
 namespace overtext {
 
@@ -27,6 +29,7 @@ struct ExportOptions {
     };
     Mode mode = Mode::Translation;
     QString targetLanguage;
+    std::optional<Summary> cover; ///< when set, its cover pages (CoverPage) come first in the output
 };
 
 /// What an export did, for the log.

@@ -1,16 +1,15 @@
 #include "summary/summarizer.h"
 
 #include "summary/summarycache.h"
+#include "translate/apertiumprovider.h"
 #include "translate/httpcall.h"
 
-#include <QCoroProcess>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
 #include <QMap>
 #include <QPointer>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -193,33 +192,6 @@ void parseSummaryMarkdown(const QString &markdown, Summary &summary) {
     }
     summary.abstract = abstract.join(QLatin1Char(' '));
     summary.keyPoints = points;
-}
-
-QString summaryToMarkdown(const Summary &summary) {
-    struct Labels {
-        const char *summary, *keyPoints, *method;
-    };
-    static const QHash<QString, Labels> labels{
-        {QStringLiteral("es"), {"Resumen", "Puntos clave", "Método"}},
-        {QStringLiteral("fr"), {"Résumé", "Points clés", "Méthode"}},
-        {QStringLiteral("de"), {"Zusammenfassung", "Kernpunkte", "Methode"}},
-        {QStringLiteral("it"), {"Riassunto", "Punti chiave", "Metodo"}},
-        {QStringLiteral("pt"), {"Resumo", "Pontos-chave", "Método"}},
-    };
-    const Labels l =
-        labels.value(summary.targetLang.section(QLatin1Char('-'), 0, 0).toLower(), {"Summary", "Key points", "Method"});
-    QString out = QStringLiteral("# ") + (summary.title.isEmpty() ? QStringLiteral("Summary") : summary.title) +
-                  QStringLiteral("\n\n## ") + QString::fromUtf8(l.summary) + QStringLiteral("\n\n") + summary.abstract +
-                  QStringLiteral("\n\n");
-    if (!summary.keyPoints.isEmpty()) {
-        out += QStringLiteral("## ") + QString::fromUtf8(l.keyPoints) + QStringLiteral("\n\n");
-        for (const QString &p : summary.keyPoints)
-            out += QStringLiteral("- ") + p + QLatin1Char('\n');
-        out += QLatin1Char('\n');
-    }
-    out += QStringLiteral("---\n\n*") + QString::fromUtf8(l.method) + QStringLiteral(": ") + summary.method +
-           QStringLiteral("*\n");
-    return out;
 }
 
 // ---- extractive ----
@@ -624,59 +596,60 @@ QCoro::Task<Result<Summary>> summarizeExtractively(QList<Segment> segments, Summ
     co_return summary;
 }
 
-QCoro::Task<Result<QStringList>> runApertium(QString pair, QString input) {
-    auto process = std::make_unique<QProcess>();
-    process->setProgram(QStringLiteral("apertium"));
-    process->setArguments({QStringLiteral("-u"), QStringLiteral("-f"), QStringLiteral("none"), pair});
-    auto coProcess = qCoro(process.get()); // named: its tasks refer to it until they finish
-    auto startTask = coProcess.start();
-    const bool started = co_await std::move(startTask);
-    if (!started)
-        co_return Error{Error::Io, QStringLiteral("Apertium could not be started (%1). Install it with: sudo apt "
-                                                  "install apertium apertium-eng-spa")
-                                       .arg(process->errorString())};
-    process->write(input.toUtf8());
-    process->closeWriteChannel();
-    auto finishTask = coProcess.waitForFinished(std::chrono::seconds(120));
-    const bool finished = co_await std::move(finishTask);
-    if (!finished) {
-        process->kill();
-        co_return Error{Error::Timeout, QStringLiteral("Apertium took longer than two minutes and was stopped.")};
+/// The provider's translation of the sentences, in order: one request, each sentence a unit.
+QCoro::Task<Result<QStringList>> translateSentences(QPointer<Provider> provider, QString sourceLang, QString targetLang,
+                                                    QStringList sentences) {
+    if (!provider)
+        co_return cancelled();
+    TranslationRequest request;
+    request.sourceLang = sourceLang;
+    request.targetLang = targetLang;
+    for (qsizetype i = 0; i < sentences.size(); ++i)
+        request.units.append(TranslationUnit{QStringLiteral("s%1").arg(i + 1), sentences[i]});
+    auto task = provider->translate(request, PartialSink(), CancelToken());
+    auto answer = co_await std::move(task);
+    if (!answer)
+        co_return answer.error();
+    QStringList out;
+    for (const TranslationUnit &unit : std::as_const(request.units)) {
+        const auto it = answer->translations.constFind(unit.id);
+        if (it == answer->translations.cend() || it->trimmed().isEmpty())
+            co_return Error{Error::Service, QStringLiteral("The translation service left a sentence of the summary "
+                                                           "untranslated; try again.")};
+        out.append(it->simplified());
     }
-    if (process->exitStatus() != QProcess::NormalExit || process->exitCode() != 0) {
-        const QString err = QString::fromUtf8(process->readAllStandardError()).simplified();
-        co_return Error{Error::Service, QStringLiteral("Apertium failed (%1): %2. Is the language pair %3 installed?")
-                                            .arg(process->exitCode())
-                                            .arg(err, pair)};
-    }
-    static const QRegularExpression blank(QStringLiteral("\\n\\s*\\n"));
-    QStringList out = QString::fromUtf8(process->readAllStandardOutput()).split(blank);
-    for (QString &s : out)
-        s = s.simplified();
-    out.removeAll(QString());
     co_return out;
 }
 
-QCoro::Task<Result<QStringList>> translateWithApertium(QString pair, QStringList sentences) {
-    auto allTask = runApertium(pair, sentences.join(QStringLiteral("\n\n")) + QLatin1Char('\n'));
-    auto all = co_await std::move(allTask);
-    if (!all)
-        co_return all.error();
-    if (all->size() == sentences.size())
-        co_return *all;
-    // Apertium merged or split a paragraph: one process per sentence keeps the pairing exact.
-    QStringList out;
-    for (const QString &s : sentences) {
-        auto oneTask = runApertium(pair, s + QLatin1Char('\n'));
-        auto one = co_await std::move(oneTask);
-        if (!one)
-            co_return one.error();
-        out.append(one->join(QLatin1Char(' ')));
+/// How the footer names a translation provider.
+QString translatorLabel(const Provider &provider, const QString &sourceLang, const QString &targetLang) {
+    const QString name = provider.name();
+    if (name == QLatin1String("apertium")) {
+        const auto mode = ApertiumProvider::modeFor(sourceLang, targetLang);
+        return mode ? QStringLiteral("Apertium (%1)").arg(*mode) : QStringLiteral("Apertium");
     }
-    co_return out;
+    if (name == QLatin1String("deepl"))
+        return QStringLiteral("DeepL");
+    if (name == QLatin1String("libretranslate"))
+        return QStringLiteral("LibreTranslate");
+    return name;
 }
 
 } // namespace
+
+SummaryEngine summaryEngineFor(Provider *provider, const QString &sourceLang, const QString &targetLang) {
+    SummaryEngine engine;
+    if (auto *model = dynamic_cast<ChatModel *>(provider)) {
+        engine.model = model;
+        return engine;
+    }
+    QPointer<Provider> guarded(provider);
+    engine.translator = [guarded, sourceLang, targetLang](QStringList sentences) {
+        return translateSentences(guarded, sourceLang, targetLang, std::move(sentences));
+    };
+    engine.translatorName = translatorLabel(*provider, sourceLang, targetLang);
+    return engine;
+}
 
 QByteArray summaryCacheKey(const SummaryEngine &engine, const SummaryOptions &options, const QList<Segment> &segments) {
     const QString identity =
@@ -696,7 +669,7 @@ QCoro::Task<Result<Summary>> summarizeDocument(QList<Segment> segments, SummaryO
         if (!engine.model && !engine.translator)
             co_return Error{Error::Usage, QStringLiteral("No model and no translator were given for the summary.")};
         const QByteArray key = summaryCacheKey(engine, options, segments);
-        if (engine.cache) {
+        if (engine.cache && !engine.refresh) {
             if (const auto hit = engine.cache->lookup(key)) {
                 if (auto cached = summaryFromJson(*hit)) {
                     cached->fromCache = true;
@@ -723,24 +696,6 @@ QCoro::Task<Result<Summary>> summarizeDocument(QList<Segment> segments, SummaryO
     } catch (...) {
         co_return Error{Error::Internal, QStringLiteral("Unexpected failure while summarising.")};
     }
-}
-
-SentenceTranslator apertiumSentenceTranslator(QString pair) {
-    return [pair](QStringList sentences) { return translateWithApertium(pair, std::move(sentences)); };
-}
-
-QString apertiumPair(const QString &sourceLang, const QString &targetLang) {
-    static const QHash<QString, QString> iso3{
-        {QStringLiteral("en"), QStringLiteral("eng")}, {QStringLiteral("es"), QStringLiteral("spa")},
-        {QStringLiteral("fr"), QStringLiteral("fra")}, {QStringLiteral("ca"), QStringLiteral("cat")},
-        {QStringLiteral("pt"), QStringLiteral("por")}, {QStringLiteral("it"), QStringLiteral("ita")},
-        {QStringLiteral("de"), QStringLiteral("deu")}, {QStringLiteral("gl"), QStringLiteral("glg")},
-        {QStringLiteral("eo"), QStringLiteral("epo")}, {QStringLiteral("oc"), QStringLiteral("oci")},
-        {QStringLiteral("nl"), QStringLiteral("nld")}, {QStringLiteral("ro"), QStringLiteral("ron")},
-    };
-    const QString s = iso3.value(sourceLang.section(QLatin1Char('-'), 0, 0).toLower());
-    const QString t = iso3.value(targetLang.section(QLatin1Char('-'), 0, 0).toLower());
-    return s.isEmpty() || t.isEmpty() ? QString() : s + QLatin1Char('-') + t;
 }
 
 } // namespace overtext

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "pdf/segment.h"
+#include "summary/summary.h"
 #include "translate/provider.h"
 #include "util/canceltoken.h"
 #include "util/result.h"
@@ -52,20 +53,6 @@ struct SummaryOptions {
     int extractiveSentences = 0;      ///< 0: between 5 and 8, by the document's length
 };
 
-/// A finished summary in the target language.
-struct Summary {
-    QString title;         ///< the document's title (or file name)
-    QString abstract;      ///< one paragraph
-    QStringList keyPoints; ///< one bullet each, with page references "(p. 3)"
-    QString method;        ///< e.g. "gpt-4o-mini (OpenAI-compatible), map-and-combine over 4 parts" or
-                           ///< "extractive (TF-IDF centroid), translated by Apertium"
-    QString targetLang;
-    qint64 inputTokens = 0; ///< spent (0 for the extractive path or a cache hit)
-    qint64 outputTokens = 0;
-    int requests = 0; ///< LLM requests made (0 on a cache hit)
-    bool fromCache = false;
-};
-
 /// One step of a summary as it streams: which request and its text so far (cumulative, reasoning removed).
 struct SummaryUpdate {
     int part = 0;           ///< 1-based chunk being summarised; equals parts for a single request
@@ -106,10 +93,6 @@ QString combineUserMessage(const QList<SummaryChunk> &chunks, const QStringList 
 /// section is the abstract, every bullet a key point).
 void parseSummaryMarkdown(const QString &markdown, Summary &summary);
 
-/// The summary as a Markdown document: title, summary, key points with page references, and a footer naming the
-/// method. Section names in the target language where known (es, fr, de, it, pt), else English.
-QString summaryToMarkdown(const Summary &summary);
-
 /**
  * The extractive method, for when no LLM is at hand. Deterministic:
  * 1. the prose segments are joined where one continues the other's sentence (no final punctuation, then a lower-case
@@ -133,7 +116,14 @@ struct SummaryEngine {
     SentenceTranslator translator;
     QString translatorName;        ///< "Apertium (eng-spa)" — for the footer and the cache key
     SummaryCache *cache = nullptr; ///< optional; must outlive the task and live on the calling thread
+    bool refresh = false;          ///< ignore a cached summary (Regenerate); the new one replaces it in the cache
 };
+
+/// The engine for a translation provider: its ChatModel when it is an LLM (OpenAI-compatible, Anthropic); otherwise
+/// the extractive path, the sentences translated by the provider itself (Apertium, DeepL, LibreTranslate) from
+/// \a sourceLang to \a targetLang in one request. The provider must outlive the summaries (a provider destroyed
+/// mid-way ends them with Cancelled). No cache is set.
+SummaryEngine summaryEngineFor(Provider *provider, const QString &sourceLang, const QString &targetLang);
 
 /// The cache key of a document's summary for \a engine and \a options: SHA-256 of (identity, model, target language,
 /// the prose text).
@@ -148,13 +138,5 @@ QByteArray summaryCacheKey(const SummaryEngine &engine, const SummaryOptions &op
  */
 QCoro::Task<Result<Summary>> summarizeDocument(QList<Segment> segments, SummaryOptions options, SummaryEngine engine,
                                                SummarySink sink, CancelToken cancel);
-
-/// The Apertium command line as a SentenceTranslator: one `apertium -u -f none PAIR` process per call, sentences
-/// separated by blank lines (one process per sentence if the count does not come back equal). \a pair like
-/// "eng-spa". A stand-in until the Apertium provider of the translation engine is at hand.
-SentenceTranslator apertiumSentenceTranslator(QString pair);
-
-/// The Apertium pair for two BCP-47-ish codes ("en", "es" → "eng-spa"); empty when a code is unknown.
-QString apertiumPair(const QString &sourceLang, const QString &targetLang);
 
 } // namespace overtext
