@@ -5,6 +5,7 @@
 #include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageObjectHelper.hh>
 
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -163,7 +164,11 @@ int TextRemover::removeText(QPDFPageObjectHelper &page, const QList<QRectF> &are
         return 0;
     RemovingFilter filter(areas, toDisplayed);
     Pl_Buffer buffer("filtered page");
-    page.filterContents(&filter, &buffer);
+    try {
+        page.filterContents(&filter, &buffer);
+    } catch (const std::exception &) {
+        return 0; // a content stream that cannot be decoded (damaged) is left as it is
+    }
     std::shared_ptr<Buffer> data(buffer.getBuffer());
     if (filter.removed() > 0) {
         QPDFObjectHandle stream = QPDFObjectHandle::newStream(page.getObjectHandle().getOwningQPDF(), data);
