@@ -317,6 +317,12 @@ QCoro::Task<int> translateCommand(Options o) {
             err(QStringLiteral("%1: %2").arg(file, result.error().message));
             status = 1;
             usage = usage || result.error().code == Error::Usage;
+        } else if (jobs[i]->translation().segments.isEmpty() && jobs[i]->translation().pageErrors.isEmpty()) {
+            // Read, but nothing to translate: say so rather than end without an output.
+            err(QStringLiteral("%1: no text found to translate; it may be a scan (Overtext reads text, it does not do "
+                               "OCR)%2")
+                    .arg(file, writePdf ? QStringLiteral(", so no PDF was written") : QString()));
+            status = 1;
         }
     }
 
