@@ -32,6 +32,7 @@ using namespace testsupport;
 namespace {
 
 const QString kKeyVar = QStringLiteral("OVERTEXT_HOSTILE_KEY");
+const QString kPasswordVar = QStringLiteral("OVERTEXT_HOSTILE_PASSWORD");
 const QByteArray kKey = "sk-FAKE-hostile-pipeline-5d21c0";
 constexpr int kTimeLimitMs = 60000;                 // per run, extraction's 15 s page limit included
 constexpr qint64 kCliMemoryLimitKb = 1024LL * 1024; // peak RSS of the CLI itself (export runs in it, unbounded)
@@ -44,6 +45,7 @@ struct CorpusFile {
     QString category;
     QString pages;     ///< a number, or ERR
     QString textChars; ///< a number, ERR or TIMEOUT
+    QString password;  ///< the user password of an encrypted file, when it has one
 };
 
 /// One `overtext-cli translate` run: spawned with posix_spawn so that wait4() gives its peak RSS (the largest of the
@@ -51,6 +53,7 @@ struct CorpusFile {
 struct Run {
     QStringList files;
     QString output;
+    QString password; ///< given through --password-env
     pid_t pid = -1;
     QString errPath;
     QElapsedTimer clock;
@@ -73,10 +76,11 @@ QList<CorpusFile> readManifest() {
     if (!manifest.open(QIODevice::ReadOnly))
         return files;
     manifest.readLine(); // header
+    static const QRegularExpression pw(QStringLiteral("password used for pages/text: '([^']*)'"));
     while (!manifest.atEnd()) {
         const QStringList f = QString::fromUtf8(manifest.readLine()).trimmed().split(QLatin1Char('\t'));
         if (f.size() >= 9)
-            files.append({f[0], f[1], f[2], f[5]});
+            files.append({f[0], f[1], f[2], f[5], pw.match(f[8]).captured(1)});
     }
     return files;
 }
@@ -109,7 +113,8 @@ bool spawn(Run &run, const QStringList &args, const QString &logDir, const QStri
     }
     envBytes << kKeyVar.toUtf8() + '=' + kKey << "QT_QPA_PLATFORM=offscreen"
              << QByteArray("TMPDIR=") + QFile::encodeName(tmpDir)
-             << QByteArray("XDG_RUNTIME_DIR=") + QFile::encodeName(logDir);
+             << QByteArray("XDG_RUNTIME_DIR=") + QFile::encodeName(logDir)
+             << kPasswordVar.toUtf8() + '=' + run.password.toUtf8();
     std::vector<char *> envp;
     for (QByteArray &e : envBytes)
         envp.push_back(e.data());
@@ -212,7 +217,8 @@ private:
     std::unique_ptr<FakeServerThread> m_server;
     QTemporaryDir m_dir;
 
-    QStringList translateArgs(const QStringList &files, const QString &output, const QString &pages) const {
+    QStringList translateArgs(const QStringList &files, const QString &output, const QString &pages,
+                              const QString &password) const {
         QUrl base = m_server->baseUrl();
         base.setPath(QStringLiteral("/v1"));
         QStringList args{QStringLiteral("translate")};
@@ -224,6 +230,8 @@ private:
              << QStringLiteral("-o") << output;
         if (!pages.isEmpty())
             args << QStringLiteral("--pages") << pages;
+        if (!password.isEmpty())
+            args << QStringLiteral("--password-env") << kPasswordVar;
         return args;
     }
 
@@ -264,7 +272,8 @@ private Q_SLOTS:
                 f.pages.toInt() > 8 && f.category != QLatin1String("hostile") ? QStringLiteral("1-8") : QString();
             run.output =
                 path(QStringLiteral("out/") + QFileInfo(f.name).completeBaseName() + QStringLiteral(".de.pdf"));
-            return spawn(run, translateArgs(run.files, run.output, pages), path(QStringLiteral("logs")),
+            run.password = f.password;
+            return spawn(run, translateArgs(run.files, run.output, pages, run.password), path(QStringLiteral("logs")),
                          path(QStringLiteral("tmp")));
         });
         const qint64 totalMs = total.elapsed();
@@ -349,7 +358,7 @@ private Q_SLOTS:
         runs[0].files = hostile + QStringList{good};
         runs[0].output = path(QStringLiteral("batch"));
         runAll(runs, 1, [&](Run &run) {
-            return spawn(run, translateArgs(run.files, run.output, QString()), path(QStringLiteral("logs")),
+            return spawn(run, translateArgs(run.files, run.output, QString(), QString()), path(QStringLiteral("logs")),
                          path(QStringLiteral("tmp")));
         });
         const Run &run = runs[0];
