@@ -32,7 +32,8 @@ namespace {
 const char kUsage[] =
     "usage: overtext-cli translate FILE... --to LANG [--from LANG]\n"
     "         [--provider apertium|openai|anthropic|deepl|libretranslate] [--base-url URL] [--model NAME]\n"
-    "         [--api-key-env VAR] [--concurrency N] [--rpm N] [--tpm N] [--pages R] [--glossary CSV]\n"
+    "         [--api-key-env VAR] [--concurrency N] [--rpm N] [--tpm N] [--pages R] [--password-env VAR]\n"
+    "         [--glossary CSV]\n"
     "         [--instruction TEXT] [--cache FILE | --no-cache] [--segments-out FILE.json] [-o OUT] [--mode mono|dual]\n"
     "         [--progress json] [--summary] [--summary-cover]\n";
 
@@ -45,6 +46,7 @@ struct Options {
     int rpm = 0;
     qint64 tpm = 0;
     QString pages;
+    QByteArray password; ///< from the variable --password-env names, never from the command line
     QString glossary;
     QString instruction;
     QString cache;
@@ -128,6 +130,12 @@ int parse(const QStringList &args, Options &o) {
             if (!need("r"))
                 return usageError(QStringLiteral("--pages needs a range such as 1-3,7"));
             o.pages = v;
+        } else if (a == QLatin1String("--password-env")) {
+            if (!need("var"))
+                return usageError(QStringLiteral("--password-env needs an environment variable name"));
+            if (!qEnvironmentVariableIsSet(v.toLocal8Bit().constData()))
+                return usageError(QStringLiteral("the environment variable %1 is not set").arg(v));
+            o.password = qgetenv(v.toLocal8Bit().constData());
         } else if (a == QLatin1String("--glossary")) {
             if (!need("csv"))
                 return usageError(QStringLiteral("--glossary needs a CSV file"));
@@ -304,6 +312,7 @@ QCoro::Task<int> translateCommand(Options o) {
     for (int i = 0; i < o.files.size(); ++i) {
         auto job = std::make_unique<DocumentJob>(QString::number(i), o.files[i], &scheduler, cache.get(), context);
         job->setPageSpec(o.pages);
+        job->setPassword(o.password);
         if (o.progressJson) {
             const QString file = o.files[i];
             QObject::connect(job.get(), &DocumentJob::progressChanged,
@@ -324,6 +333,12 @@ QCoro::Task<int> translateCommand(Options o) {
             err(QStringLiteral("%1: %2").arg(file, result.error().message));
             status = 1;
             usage = usage || result.error().code == Error::Usage;
+        } else if (jobs[i]->translation().segments.isEmpty() && jobs[i]->translation().pageErrors.isEmpty()) {
+            // Read, but nothing to translate: say so rather than end without an output.
+            err(QStringLiteral("%1: no text found to translate; it may be a scan (Overtext reads text, it does not do "
+                               "OCR)%2")
+                    .arg(file, writePdf ? QStringLiteral(", so no PDF was written") : QString()));
+            status = 1;
         }
     }
 
@@ -415,7 +430,7 @@ QCoro::Task<int> translateCommand(Options o) {
             options.cover = summaries[i];
         const QString file = o.files[int(i)];
         const auto exported =
-            co_await PdfExporter::exportInBackground(file, QByteArray(), pdfOutputs[int(i)], byPage.values(), options);
+            co_await PdfExporter::exportInBackground(file, o.password, pdfOutputs[int(i)], byPage.values(), options);
         if (!exported) {
             err(QStringLiteral("%1: %2").arg(file, exported.error().message));
             status = 1;

@@ -521,6 +521,24 @@ private Q_SLOTS:
         QCOMPARE(out.section(QLatin1String("rc=1\n"), 1).split(QLatin1Char('\n')).mid(0, 3),
                  (QStringList{QStringLiteral("filler"), QStringLiteral("out.pdf"), QStringLiteral("previous")}));
     }
+
+    /// A page whose content stream cannot be decoded (a fuzzed file from the corpus) does not fail the export: its
+    /// text is covered instead of removed, and the report names the page.
+    void damagedContentStreamIsCovered() {
+        const QString in = testpaths::corpusDir() + QStringLiteral("/fuzzed-ghostscript-16p.pdf");
+        if (!QFileInfo::exists(in))
+            QSKIP("the shared corpus is not available");
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("out.pdf"));
+        auto r = PdfExporter::exportPdf(in, {}, out, translateAll(in, pseudoTranslate),
+                                        {ExportOptions::Mode::Translation, QStringLiteral("es")});
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QVERIFY2(r->warnings.join(QLatin1Char('\n'))
+                     .contains(QLatin1String("page 3: the original text could not be "
+                                             "removed")),
+                 qPrintable(r->warnings.join(QLatin1Char('\n'))));
+        QVERIFY(QFileInfo(out).size() > 0);
+    }
 };
 
 QTEST_MAIN(TestExport)

@@ -4,17 +4,9 @@
 #include "translate/openaiprovider.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QSslCertificate>
-#include <QSslConfiguration>
-#include <QSslKey>
-#include <QSslServer>
-#include <QStandardPaths>
 #include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace overtext;
@@ -349,41 +341,6 @@ private Q_SLOTS:
         QVERIFY(o.result && !o.result->ok());
         QCOMPARE(o.result->error().code, Error::Network);
         QVERIFY2(o.result->error().message.contains(QLatin1String("refused")), qPrintable(o.result->error().message));
-    }
-
-    /// A server whose certificate is not trusted is refused with a sentence that names the host.
-    void untrustedCertificate() {
-        if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
-            QSKIP("openssl is needed to make a self-signed certificate");
-        QTemporaryDir dir;
-        const QString keyPath = dir.filePath(QStringLiteral("key.pem")),
-                      certPath = dir.filePath(QStringLiteral("cert.pem"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
-                       QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
-                       QStringLiteral("-keyout"), keyPath, QStringLiteral("-out"), certPath});
-        QVERIFY(openssl.waitForFinished(30000));
-        QCOMPARE(openssl.exitCode(), 0);
-        QFile keyFile(keyPath), certFile(certPath);
-        QVERIFY(keyFile.open(QIODevice::ReadOnly) && certFile.open(QIODevice::ReadOnly));
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setLocalCertificate(QSslCertificate(certFile.readAll()));
-        tls.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
-        QSslServer server;
-        server.setSslConfiguration(tls);
-        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
-        OpenAiConfig c;
-        c.baseUrl = QUrl(QStringLiteral("https://127.0.0.1:%1/v1").arg(server.serverPort()));
-        c.apiKey = kKey;
-        OpenAiProvider provider(c);
-        const Outcome o = run(provider);
-        QVERIFY(o.result && !o.result->ok());
-        QCOMPARE(o.result->error().code, Error::Network);
-        QVERIFY2(o.result->error().message.contains(QLatin1String("certificate of 127.0.0.1")),
-                 qPrintable(o.result->error().message));
-        QVERIFY(!o.result->error().message.contains(kKey));
     }
 
     /// Cancelling mid-stream aborts the reply promptly and reports Cancelled.

@@ -26,6 +26,7 @@
 #endif
 #endif
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -92,6 +93,29 @@ Error errorFromJson(const QJsonObject &o) {
                  o.value(QStringLiteral("message")).toString()};
 }
 
+/// The worker reads untrusted files, so it gets only the environment it needs — locale, paths, fonts, Qt's and the
+/// sanitizers' settings, the tests' fault switch — and never the user's API keys or passwords, whatever their names.
+QProcessEnvironment workerEnvironment() {
+    static const QStringList names{QStringLiteral("PATH"),
+                                   QStringLiteral("HOME"),
+                                   QStringLiteral("LANG"),
+                                   QStringLiteral("LANGUAGE"),
+                                   QStringLiteral("TZ"),
+                                   QStringLiteral("TMPDIR"),
+                                   QStringLiteral("LD_LIBRARY_PATH"),
+                                   QStringLiteral("OVERTEXT_FAULT_PAGE")};
+    static const QStringList prefixes{QStringLiteral("LC_"),  QStringLiteral("XDG_"),  QStringLiteral("FONTCONFIG_"),
+                                      QStringLiteral("QT_"),  QStringLiteral("ASAN_"), QStringLiteral("UBSAN_"),
+                                      QStringLiteral("LSAN_")};
+    const QProcessEnvironment all = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env;
+    for (const QString &name : all.keys())
+        if (names.contains(name) ||
+            std::any_of(prefixes.begin(), prefixes.end(), [&](const QString &p) { return name.startsWith(p); }))
+            env.insert(name, all.value(name));
+    return env;
+}
+
 void writeLine(const QJsonObject &o) {
     const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
@@ -108,7 +132,8 @@ public:
         , m_cancel(std::move(cancel))
         , m_worker(std::move(worker))
         , m_request(std::move(request))
-        , m_maxLanes(std::max(1, maxLanes)) {
+        , m_maxLanes(std::max(1, maxLanes))
+        , m_environment(workerEnvironment()) {
         m_cancelPoll.setInterval(50);
         connect(&m_cancelPoll, &QTimer::timeout, this, [this] {
             if (!m_cancel.isCancelled())
@@ -165,6 +190,7 @@ private:
         });
         // Poppler's chatter about damaged files is not for the user.
         lane->process.setStandardErrorFile(QProcess::nullDevice());
+        lane->process.setProcessEnvironment(m_environment);
         const qint64 memory = m_limits.memoryBytes;
         lane->process.setChildProcessModifier([memory] {
 #if !defined(OVERTEXT_ASAN)
@@ -285,6 +311,7 @@ private:
     QString m_worker;
     QJsonObject m_request;
     int m_maxLanes;
+    QProcessEnvironment m_environment;
     QTimer m_cancelPoll;
     std::vector<std::unique_ptr<Lane>> m_lanes;
     QList<int> m_queue;

@@ -253,7 +253,9 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
             fixFonts(*cover.pdf());
         }
         // 3. The original, its translated text removed, the overlay laid on top.
+        // qpdf's warnings about damaged files would go to stderr; the file opened, and that is all the user needs.
         QPDF original;
+        original.setSuppressWarnings(true);
         original.processFile(QFile::encodeName(input).constData(), password.isEmpty() ? nullptr : password.constData());
         QPDF overlay;
         overlay.processMemoryFile("overlay", overlayBytes.constData(), size_t(overlayBytes.size()));
@@ -267,6 +269,7 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
 
         // For the bilingual forms: the untouched originals, from a second copy of the file.
         QPDF pristine;
+        pristine.setSuppressWarnings(true);
         if (options.mode != ExportOptions::Mode::Translation)
             pristine.processFile(QFile::encodeName(input).constData(),
                                  password.isEmpty() ? nullptr : password.constData());
@@ -291,7 +294,7 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
             if (removed == 0)
                 report.warnings.append(QStringLiteral("page %1: the original text could not be removed from the "
                                                       "page's content (it is drawn inside form XObjects or as "
-                                                      "images); it is covered instead")
+                                                      "images, or the content is damaged); it is covered instead")
                                            .arg(pageNo));
             placePage(original, target, overlayPages[size_t(pageNo - 1)], target.getCropBox().getArrayAsRectangle(),
                       true);

@@ -7,6 +7,7 @@
 
 #include <qpdf/QUtil.hh>
 
+#include <exception>
 #include <map>
 #include <string>
 #include <vector>
@@ -383,7 +384,11 @@ int TextRemover::removeText(QPDFPageObjectHelper &page, const QList<QRectF> &are
             fonts.emplace(name, readWidths(fontDict.getKey(name)));
     RemovingFilter filter(areas, toDisplayed, std::move(fonts));
     Pl_Buffer buffer("filtered page");
-    page.filterContents(&filter, &buffer);
+    try {
+        page.filterContents(&filter, &buffer);
+    } catch (const std::exception &) {
+        return 0; // a content stream that cannot be decoded (damaged) is left as it is
+    }
     std::shared_ptr<Buffer> data(buffer.getBuffer());
     if (filter.removed() > 0) {
         QPDFObjectHandle stream = QPDFObjectHandle::newStream(page.getObjectHandle().getOwningQPDF(), data);

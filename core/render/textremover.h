@@ -22,7 +22,8 @@ public:
     /// Maps PDF default user space of the page to displayed coordinates.
     static QTransform userToDisplayed(const QRectF &cropBox, int rotation);
 
-    /// Filters the page's contents in place. Returns the number of text operators removed.
+    /// Filters the page's contents in place. Returns the number of text operators removed: 0 also when the content
+    /// stream cannot be decoded (a damaged file), which is then left as it is.
     static int removeText(QPDFPageObjectHelper &page, const QList<QRectF> &areas, const QTransform &userToDisplayed);
 };
 

@@ -348,8 +348,10 @@ FakeResponse libre(State &s, FakeRequest &req) {
     else
         req.texts.append(q.toString());
     const Fault f = pickFault(s, req.index);
-    if (f == Fault::Unauthorized)
-        return FakeResponse::json(403, "{\"error\":\"Invalid API key\"}");
+    if (f == Fault::Unauthorized) { // echoing the key it got, as some servers do
+        const QString message = QStringLiteral("Invalid API key: ") + body.value(QLatin1String("api_key")).toString();
+        return FakeResponse::json(403, compact(QJsonObject{{QStringLiteral("error"), message}}));
+    }
     if (f == Fault::RateLimit) {
         FakeResponse r = FakeResponse::json(429, "{\"error\":\"Too many request limits violations\"}");
         r.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray::number(s.behaviour.retryAfterSeconds)));

@@ -12,7 +12,7 @@ enum class Fault {
     RateLimit,         ///< 429 with Retry-After: <retryAfterSeconds>
     RateLimitHttpDate, ///< 429 with Retry-After as an HTTP date <retryAfterSeconds> from now
     ServerError,       ///< 500 with a JSON error
-    Unauthorized,      ///< 401 (403 for DeepL) whose message echoes the key it got, as some servers do
+    Unauthorized,      ///< 401 (403 for DeepL and LibreTranslate) whose message echoes the key it got, as some do
     QuotaExceeded,     ///< DeepL's 456
     DropMidStream,     ///< the connection closes halfway through the body
     MalformedJson,     ///< the model answers prose, no JSON at all
