@@ -1,6 +1,7 @@
 #include "cli_commands.h"
 
 #include "pdf/extraction.h"
+#include "store/appsettings.h"
 #include "summary/summarizer.h"
 #include "summary/summarycache.h"
 #include "translate/anthropicprovider.h"
@@ -50,7 +51,17 @@ QString defaultOutput(const QString &input, const QString &lang) {
                                        QStringLiteral(".summary.md"));
 }
 
-QCoro::Task<int> summarizeCommand(SummarizeArgs args, QString apiKey) {
+QCoro::Task<int> summarizeCommand(SummarizeArgs args) {
+    QString apiKey;
+    if (args.provider != QLatin1String("apertium")) {
+        const ProviderConfig config{args.provider, args.baseUrl, args.model, args.apiKeyEnv, {}};
+        auto key = co_await findApiKey(AppSettings::load().withKeychain(config), KeyStore());
+        if (!key)
+            co_return fail(key.error().message, 2);
+        if (!key->notice.isEmpty())
+            QTextStream(stderr) << "overtext-cli: warning: " << key->notice << '\n';
+        apiKey = key->key;
+    }
     PdfExtraction extraction;
     auto extractTask = extraction.extract(args.file, QByteArray(), args.pages, CancelToken());
     auto document = co_await std::move(extractTask);
@@ -180,12 +191,6 @@ int runSummarize(const QStringList &args) {
     if (a.provider != QLatin1String("apertium") && a.provider != QLatin1String("openai") &&
         a.provider != QLatin1String("anthropic"))
         return fail(QStringLiteral("--provider must be apertium, openai or anthropic"), 2);
-    QString apiKey;
-    if (!a.apiKeyEnv.isEmpty()) {
-        if (!qEnvironmentVariableIsSet(a.apiKeyEnv.toLocal8Bit().constData()))
-            return fail(QStringLiteral("the environment variable %1 is not set").arg(a.apiKeyEnv), 2);
-        apiKey = qEnvironmentVariable(a.apiKeyEnv.toLocal8Bit().constData());
-    }
     if (a.output.isEmpty())
         a.output = defaultOutput(a.file, a.to);
     const QFileInfo in(a.file);
@@ -195,7 +200,7 @@ int runSummarize(const QStringList &args) {
         return fail(QStringLiteral("the output %1 would overwrite the input").arg(a.output), 2);
 
     int status = 1;
-    auto task = summarizeCommand(a, apiKey);
+    auto task = summarizeCommand(a);
     task.then([&status](int s) {
         status = s;
         QCoreApplication::exit(0);
