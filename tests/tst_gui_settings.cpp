@@ -210,6 +210,11 @@ private Q_SLOTS:
         const QString message = dialog.testResult()->text();
         QVERIFY2(message.contains(QStringLiteral("rejected")), qPrintable(message));
         QVERIFY(!message.contains(QStringLiteral("sk-wrong-key"))); // the server echoed it; we do not
+        // OVERTEXT_SCREENSHOT_DIR=DIR: save the dialog as it is now, to look at it (README screenshots).
+        if (const QString dir = qEnvironmentVariable("OVERTEXT_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            dialog.resize(900, 640);
+            QVERIFY(dialog.grab().save(QDir(dir).filePath(QStringLiteral("settings.png"))));
+        }
     }
 
     void settingsActionHasItsShortcutAndAccessibleFields() {

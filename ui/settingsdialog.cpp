@@ -111,7 +111,10 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, KeyStore keys, QWidg
     profileForm->addRow(tr("&Name:"), m_name);
     profileForm->addRow(tr("&Base URL:"), m_baseUrl);
     profileForm->addRow(tr("&Model:"), m_model);
-    profileForm->addRow(tr("API &key:"), keyRow);
+    // Rows whose field is a layout need their buddy set by hand, or the mnemonic shows as a literal "&".
+    auto *keyLabel = new QLabel(tr("API &key:"));
+    keyLabel->setBuddy(m_key);
+    profileForm->addRow(keyLabel, keyRow);
     profileForm->addRow(QString(), m_keyStatus);
     profileForm->addRow(tr("Key &variable:"), m_keyEnv);
     profileForm->addRow(m_test, m_testResult);
@@ -150,9 +153,11 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, KeyStore keys, QWidg
     auto *general = new QGroupBox(tr("Translation"));
     auto *generalForm = new QFormLayout(general);
     generalForm->addRow(tr("Requests at &once:"), m_concurrency);
-    generalForm->addRow(tr("Requests per &minute:"), m_rpm);
-    generalForm->addRow(tr("&Tokens per minute:"), m_tpm);
-    generalForm->addRow(tr("&Glossary:"), glossaryRow);
+    generalForm->addRow(tr("Requests tr("Requests per &minute:")per minute:"), m_rpm);
+    generalForm->addRow(tr("Tok&ens per minute:"), m_tpm);
+    auto *glossaryLabel = new QLabel(tr("&Glossary:"));
+    glossaryLabel->setBuddy(m_glossary);
+    generalForm->addRow(glossaryLabel, glossaryRow);
     generalForm->addRow(tr("&Instruction:"), m_instruction);
 
     m_status = new QLabel;
