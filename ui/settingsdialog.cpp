@@ -153,7 +153,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, KeyStore keys, QWidg
     auto *general = new QGroupBox(tr("Translation"));
     auto *generalForm = new QFormLayout(general);
     generalForm->addRow(tr("Requests at &once:"), m_concurrency);
-    generalForm->addRow(tr("Requests tr("Requests per &minute:")per minute:"), m_rpm);
+    generalForm->addRow(tr("Requests &per minute:"), m_rpm);
     generalForm->addRow(tr("Tok&ens per minute:"), m_tpm);
     auto *glossaryLabel = new QLabel(tr("&Glossary:"));
     glossaryLabel->setBuddy(m_glossary);
