@@ -39,18 +39,6 @@ namespace {
 constexpr int Timeout = 30000;
 const QString kGoodKey = QStringLiteral("sk-good-5c0ffee0d15ea5e");
 
-/// The fake OpenAI-compatible server, accepting only "Bearer <kGoodKey>" (a 401 for anything else).
-FakeHandler keyCheckingHandler() {
-    auto good = std::make_shared<FakeHandler>(fakeOpenAiHandler(FakeBehaviour{}));
-    FakeBehaviour reject;
-    reject.always = Fault::Unauthorized;
-    auto bad = std::make_shared<FakeHandler>(fakeOpenAiHandler(reject));
-    return [good, bad](FakeRequest &request) {
-        const bool ok = request.headers.value("authorization") == "Bearer " + kGoodKey.toUtf8();
-        return ok ? (*good)(request) : (*bad)(request);
-    };
-}
-
 QByteArray fileBytes(const QString &path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
@@ -79,7 +67,7 @@ private Q_SLOTS:
         QSettings().clear();
         QFile::remove(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
                           .filePath(QStringLiteral("batch.json")));
-        m_server = std::make_unique<FakeServerThread>(keyCheckingHandler());
+        m_server = std::make_unique<FakeServerThread>(fakeOpenAiHandlerWithKey(kGoodKey));
         m_keyring = std::make_unique<PrivateKeyring>();
         if (!m_keyring->start())
             QSKIP(qPrintable(QStringLiteral("no private keyring: ") + m_keyring->why()));

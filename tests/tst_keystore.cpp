@@ -3,13 +3,17 @@
 // lookup falls back to the environment variable. The no-service case runs first: GLib keeps a session bus connection
 // once it has one, not a failure to get one.
 
+#include "fakes/fakeservices.h"
 #include "fakes/privatekeyring.h"
 #include "fakes/runtask.h"
+#include "store/appsettings.h"
 #include "store/keystore.h"
+#include "testpaths.h"
 #include "translate/providerfactory.h"
 
 #include <QDirIterator>
 #include <QProcess>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -164,6 +168,59 @@ private Q_SLOTS:
         QVERIFY(key && key->ok());
         QCOMPARE(key->value().source, KeyLookup::Source::None);
         QVERIFY(runTask(keys.remove(QStringLiteral("profile/deepl-work")))->ok());
+    }
+
+    /// overtext-cli translate takes the key Settings stored for the provider's own profile from the keychain (the fake
+    /// server accepts no other), sends it only to that profile's server, and never needs it on the command line.
+    void cliTakesTheKeyFromTheKeychain() {
+        if (!m_keyring)
+            QSKIP("no private keyring");
+        const QString key = QStringLiteral("sk-cli-keychain-0b5e77");
+        FakeServerThread server(fakeOpenAiHandlerWithKey(key));
+        QUrl url = server.baseUrl();
+        url.setPath(QStringLiteral("/v1"));
+        // The CLI's settings file (HOME is the keyring's temporary folder) with the OpenAI profile at the server.
+        QProcessEnvironment env = m_keyring->environment();
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), env.value(QStringLiteral("HOME")) + QStringLiteral("/.config"));
+        AppSettings settings;
+        settings.profiles = AppSettings::defaultProfiles();
+        settings.profiles[1].baseUrl = url.toString();
+        QCOMPARE(settings.profiles[1].id, QStringLiteral("openai"));
+        {
+            QSettings file(env.value(QStringLiteral("XDG_CONFIG_HOME")) + QStringLiteral("/overtext/overtext.conf"),
+                           QSettings::IniFormat);
+            settings.save(file);
+        }
+        QVERIFY(runTask(KeyStore().write(keychainAccount(QStringLiteral("openai")), key))->ok());
+
+        QTemporaryDir out;
+        auto translate = [&](const QString &baseUrl) {
+            QProcess cli;
+            cli.setProcessEnvironment(env);
+            cli.start(testpaths::cli(),
+                      {QStringLiteral("translate"), testpaths::samplePdf(), QStringLiteral("--to"),
+                       QStringLiteral("de"), QStringLiteral("--provider"), QStringLiteral("openai"),
+                       QStringLiteral("--base-url"), baseUrl, QStringLiteral("--model"), QStringLiteral("fake-model"),
+                       QStringLiteral("--no-cache"), QStringLiteral("--segments-out"),
+                       out.filePath(QStringLiteral("segments.json"))});
+            cli.waitForFinished(120000);
+            return std::make_pair(cli.exitCode(), QString::fromUtf8(cli.readAllStandardError()));
+        };
+        const auto [status, err] = translate(url.toString());
+        QVERIFY2(status == 0, qPrintable(err));
+        QVERIFY(!err.contains(key));
+        QVERIFY(server.server()->requestCount() > 0);
+
+        // Another server (the same one under another name) is not the profile's: the stored key does not go there.
+        QUrl other = url;
+        other.setHost(QStringLiteral("localhost"));
+        server.server()->resetStats();
+        const auto [otherStatus, otherErr] = translate(other.toString());
+        QCOMPARE(otherStatus, 1);
+        QVERIFY2(otherErr.contains(QStringLiteral("rejected")), qPrintable(otherErr));
+        for (const FakeRequest &r : server.server()->requests())
+            QVERIFY(!r.headers.value("authorization").contains(key.toUtf8()));
+        QVERIFY(runTask(KeyStore().remove(keychainAccount(QStringLiteral("openai"))))->ok());
     }
 
     void cleanupTestCase() { m_keyring.reset(); }
