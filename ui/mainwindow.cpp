@@ -689,10 +689,12 @@ void MainWindow::offerResume() {
     if (!saved || saved->unfinished.isEmpty())
         return;
     const SavedBatch batch = saved.value();
+    const int n = int(batch.unfinished.size());
+    const QString what = n == 1 ? tr("One document was still translating when Overtext closed.")
+                                : tr("%1 documents were still translating when Overtext closed.").arg(n);
     auto *box = new QMessageBox(QMessageBox::Question, tr("Resume translating?"),
-                                tr("%n document(s) were still translating when Overtext closed. Resume them? What "
-                                   "had been translated is kept and not sent again.",
-                                   nullptr, int(batch.unfinished.size())),
+                                what + QLatin1Char(' ') +
+                                    tr("Resume now? What was already translated is kept and not sent again."),
                                 QMessageBox::Yes | QMessageBox::No, this);
     box->setObjectName(QStringLiteral("resumeDialog"));
     box->setAccessibleName(tr("Resume translating"));
