@@ -2,6 +2,7 @@
 
 #include "cli_commands.h"
 #include "pdf/extraction.h"
+#include "store/appsettings.h"
 #include "summary/summarycache.h"
 #include "translate/providerfactory.h"
 
@@ -50,7 +51,12 @@ bool wouldOverwrite(const QString &input, const QString &output) {
 }
 
 QCoro::Task<int> summarizeCommand(SummarizeArgs args) {
-    auto created = createProvider(args.provider);
+    auto key = co_await findApiKey(AppSettings::load().withKeychain(args.provider), KeyStore());
+    if (!key)
+        co_return fail(key.error().message, 2);
+    if (!key->notice.isEmpty())
+        QTextStream(stderr) << "overtext-cli: warning: " << key->notice << '\n';
+    auto created = createProvider(args.provider, key->key);
     if (!created)
         co_return fail(created.error().message, statusOf(created.error()));
     const std::unique_ptr<Provider> provider = std::move(created).value();

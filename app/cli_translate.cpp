@@ -5,6 +5,7 @@
 #include "engine/scheduler.h"
 #include "pdf/segmentjson.h"
 #include "render/pdfexporter.h"
+#include "store/appsettings.h"
 #include "store/translationcache.h"
 #include "translate/apertiumprovider.h"
 #include "translate/glossary.h"
@@ -238,7 +239,14 @@ QCoro::Task<int> translateCommand(Options o) {
         }
         glossary = g.value();
     }
-    auto created = createProvider(o.provider);
+    auto key = co_await findApiKey(AppSettings::load().withKeychain(o.provider), KeyStore());
+    if (!key) {
+        err(key.error().message);
+        co_return 2;
+    }
+    if (!key->notice.isEmpty())
+        err(QStringLiteral("warning: ") + key->notice);
+    auto created = createProvider(o.provider, key->key);
     if (!created) {
         err(created.error().message);
         co_return created.error().code == Error::Usage ? 2 : 1;

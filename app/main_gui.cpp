@@ -101,5 +101,6 @@ int main(int argc, char **argv) {
     if (parser.isSet(screenshot) && options.paths.isEmpty())
         Q_EMIT window.pathsAdded({}); // nothing to wait for
     overtext::ui::applyCommandLine(&window, options);
+    window.offerResume();
     return app.exec();
 }

@@ -5,6 +5,8 @@
 #include "exportdialog.h"
 #include "pagepreview.h"
 #include "pdf/pdfdocument.h"
+#include "settingsdialog.h"
+#include "store/appsettings.h"
 #include "summarypanel.h"
 #include "translate/providerfactory.h"
 
@@ -29,6 +31,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
 #include <QPlainTextEdit>
@@ -36,6 +39,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
@@ -55,6 +59,12 @@ const QString ExportCoverKey = QStringLiteral("exportSummaryCover");
 constexpr int RepaintDelayMs = 80;
 constexpr int MessageTimeoutMs = 15000;
 constexpr int MaxNamesInMessage = 5;
+
+/// Where the batch is saved as it changes, so that closing the app mid-batch loses nothing.
+QString batchStateFile() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath(QStringLiteral("batch.json"));
+}
 
 bool looksLikePdf(const QFileInfo &info) {
     if (info.suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0)
@@ -183,6 +193,7 @@ MainWindow::MainWindow(QWidget *parent)
     createActions();
     createEditorDock();
 
+    m_batch->setStateFile(batchStateFile());
     connect(m_batch, &BatchRun::statusChanged, this, &MainWindow::onBatchStatus);
     connect(m_batch, &BatchRun::runError, this, &MainWindow::showMessage);
     connect(m_batch, &BatchRun::documentFinished, this, [this](const QString &path) {
@@ -241,6 +252,11 @@ void MainWindow::createActions() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
     rebuildRecentMenu();
+    file->addSeparator();
+    QAction *settingsAction = file->addAction(tr("S&ettings…"), this, &MainWindow::showSettings);
+    settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    settingsAction->setMenuRole(QAction::PreferencesRole);
+    settingsAction->setObjectName(QStringLiteral("settingsAction"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -545,10 +561,7 @@ void MainWindow::createBatchActions(QToolBar *bar) {
     m_providerCombo = new QComboBox;
     m_providerCombo->setAccessibleName(tr("Translation service"));
     m_providerCombo->setToolTip(tr("Translation service (Apertium works offline, without a key)"));
-    for (const QString &name : providerNames())
-        m_providerCombo->addItem(name, name);
-    m_providerConfig.name = settings.value(ProviderKey, QStringLiteral("apertium")).toString();
-    m_providerCombo->setCurrentIndex(std::max(0, m_providerCombo->findData(m_providerConfig.name)));
+    reloadProfiles();
     connect(m_providerCombo, &QComboBox::currentIndexChanged, this,
             [this] { QSettings().setValue(ProviderKey, m_providerCombo->currentData().toString()); });
 
@@ -643,18 +656,82 @@ void MainWindow::setTargetLanguage(const QString &code) {
 }
 
 void MainWindow::setProviderConfig(const ProviderConfig &config) {
-    m_providerConfig = config;
+    // The command line names a provider: its default profile's key applies where the server is the same.
+    m_providerOverride = AppSettings::load().withKeychain(config);
     int i = m_providerCombo->findData(config.name.toLower());
     if (i >= 0)
         m_providerCombo->setCurrentIndex(i);
 }
 
 ProviderConfig MainWindow::providerConfig() const {
-    ProviderConfig c = m_providerConfig;
     const QString chosen = m_providerCombo->currentData().toString();
-    if (chosen != c.name.toLower()) // another provider picked in the toolbar: its own defaults
-        c = ProviderConfig{chosen, {}, {}, {}};
-    return c;
+    if (m_providerOverride && chosen == m_providerOverride->name.toLower())
+        return *m_providerOverride;
+    const AppSettings settings = AppSettings::load();
+    const ProviderProfile *profile = settings.profile(chosen);
+    return profile ? profile->config() : ProviderConfig{chosen, {}, {}, {}, {}};
+}
+
+void MainWindow::reloadProfiles() {
+    const AppSettings settings = AppSettings::load();
+    const QSignalBlocker block(m_providerCombo); // the choice is not changing, only the list
+    m_providerCombo->clear();
+    for (const ProviderProfile &p : settings.profiles)
+        m_providerCombo->addItem(p.name, p.id);
+    m_providerCombo->setCurrentIndex(std::max(0, m_providerCombo->findData(settings.currentProfile)));
+}
+
+void MainWindow::showSettings() {
+    auto *dialog = new SettingsDialog(AppSettings::load(), KeyStore(), this);
+    dialog->setObjectName(QStringLiteral("settingsDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setTestLanguage(targetLanguage());
+    connect(dialog, &QDialog::accepted, this, [this] {
+        reloadProfiles();
+        showMessage(tr("Settings saved; they apply to the next documents started."));
+    });
+    dialog->open();
+}
+
+void MainWindow::offerResume() {
+    auto saved = BatchRun::loadSaved(batchStateFile());
+    if (!saved && saved.error().code != Error::Io) // no file: nothing was saved
+        showMessage(tr("The batch of the last session cannot be resumed: %1").arg(saved.error().message));
+    if (!saved || saved->unfinished.isEmpty())
+        return;
+    const SavedBatch batch = saved.value();
+    const int n = int(batch.unfinished.size());
+    const QString what = n == 1 ? tr("One document was still translating when Overtext closed.")
+                                : tr("%1 documents were still translating when Overtext closed.").arg(n);
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Resume translating?"),
+                                what + QLatin1Char(' ') +
+                                    tr("Resume now? What was already translated is kept and not sent again."),
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setObjectName(QStringLiteral("resumeDialog"));
+    box->setAccessibleName(tr("Resume translating"));
+    box->setDetailedText(batch.unfinished.join(QLatin1Char('\n')));
+    box->setWindowModality(Qt::NonModal);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, batch] {
+        if (box->clickedButton() != box->button(QMessageBox::Yes)) {
+            m_batch->saveState(); // declined: not offered again
+            return;
+        }
+        // Queue the files, then start them with the settings they had once they are listed.
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = connect(this, &MainWindow::pathsAdded, this, [this, batch, connection] {
+            disconnect(*connection);
+            BatchSettings settings = batch.settings;
+            settings.cachePath =
+                m_batch->settings().cachePath.isEmpty() ? settings.cachePath : m_batch->settings().cachePath;
+            m_batch->setSettings(settings);
+            setTargetLanguage(settings.targetLang);
+            m_batch->start(batch.unfinished);
+            updateBatchActions();
+        });
+        addPaths(batch.unfinished);
+    });
+    box->show();
 }
 
 void MainWindow::setCachePath(const QString &path) {
@@ -664,9 +741,15 @@ void MainWindow::setCachePath(const QString &path) {
 }
 
 void MainWindow::applySettingsToBatch() {
+    const AppSettings settings = AppSettings::load();
     BatchSettings s = m_batch->settings();
     s.provider = providerConfig();
     s.targetLang = targetLanguage();
+    s.concurrency = settings.concurrency;
+    s.rpm = settings.rpm;
+    s.tpm = settings.tpm;
+    s.glossaryPath = settings.glossaryPath;
+    s.instruction = settings.instruction;
     m_batch->setSettings(s);
 }
 

@@ -89,6 +89,13 @@ public Q_SLOTS:
     /// Stores the editor's text as the correction of its segment.
     void saveCorrection();
     void showExportDialog();
+    /// Opens Settings (Ctrl+,): services and their keys, limits, glossary, instruction.
+    void showSettings();
+    /// Refills the toolbar's service list from the settings (after Settings ▸ OK).
+    void reloadProfiles();
+    /// When the last session closed with documents still translating, asks (a non-modal dialog named
+    /// "resumeDialog") whether to resume them; Yes queues and starts them with the settings they had.
+    void offerResume();
     /// Exports every finished document: NAME.LANG.pdf in folder (empty: beside each input); with summaryCover, the
     /// summary panel's summary of each document (when it has one) on cover pages first.
     void exportFinished(const QString &folder, overtext::ExportOptions::Mode mode, bool summaryCover = false);
@@ -145,7 +152,7 @@ private:
     QThreadPool m_pool;             // searching folders and opening documents
 
     BatchRun *m_batch = nullptr;
-    ProviderConfig m_providerConfig;
+    std::optional<ProviderConfig> m_providerOverride; // from the command line; else the toolbar's profile
     QComboBox *m_languageCombo = nullptr;
     QComboBox *m_providerCombo = nullptr;
     QAction *m_showTranslation = nullptr;

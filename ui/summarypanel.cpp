@@ -140,7 +140,14 @@ QCoro::Task<> SummaryPanel::run(QString key, QString path, SummarySettings setti
         Q_EMIT self->summaryFinished(path, ok, markdownOrError);
     };
     try {
-        auto created = createProvider(settings.provider);
+        auto apiKey = co_await findApiKey(settings.provider, KeyStore());
+        if (!self)
+            co_return;
+        if (!apiKey) {
+            finish(false, apiKey.error().message, apiKey.error().message);
+            co_return;
+        }
+        auto created = createProvider(settings.provider, apiKey->key);
         if (!created) {
             finish(false, created.error().message, created.error().message);
             co_return;

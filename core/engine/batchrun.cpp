@@ -1,9 +1,15 @@
 #include "engine/batchrun.h"
 
 #include "translate/apertiumprovider.h"
+#include "translate/glossary.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
 
 #include <map>
 
@@ -13,6 +19,7 @@ BatchRun::BatchRun(QObject *parent)
     : QObject(parent) {}
 
 BatchRun::~BatchRun() {
+    m_saving = false; // the jobs cancelled below were interrupted, not cancelled by the user: keep them resumable
     // Jobs before schedulers before providers: each depends on the next.
     for (auto it = m_docs.begin(); it != m_docs.end(); ++it)
         delete it->job.data();
@@ -61,23 +68,25 @@ void BatchRun::setStatus(const QString &path, const BatchDocStatus &status) {
     auto it = m_docs.find(path);
     if (it == m_docs.end())
         return;
+    const bool changed = it->status.state != status.state;
     it->status = status;
+    if (changed && m_saving) {
+        if (auto saved = saveState(); !saved)
+            Q_EMIT runError(tr("The batch could not be saved for resuming later: %1").arg(saved.error().message));
+    }
     Q_EMIT statusChanged(path);
 }
 
-Result<BatchRun::Run *> BatchRun::currentRun() {
+Result<BatchRun::Run *> BatchRun::currentRun(const BatchSettings &settings, const QString &apiKey) {
     // Reuse the newest run while it matches the settings or while anything still runs on it.
     if (!m_runs.empty()) {
         Run *last = m_runs.back().get();
-        const BatchSettings &s = last->settings;
-        const bool same =
-            s.provider.name == m_settings.provider.name && s.provider.baseUrl == m_settings.provider.baseUrl &&
-            s.provider.model == m_settings.provider.model && s.provider.apiKeyEnv == m_settings.provider.apiKeyEnv &&
-            s.sourceLang == m_settings.sourceLang && s.targetLang == m_settings.targetLang;
-        bool busy = false; // documents merely queued by this start() do not hold the old run
+        BatchSettings wanted = settings;
+        wanted.cachePath = last->settings.cachePath; // the cache is opened once
+        bool busy = false;                           // documents merely queued by this start() do not hold the old run
         for (auto it = m_docs.cbegin(); it != m_docs.cend(); ++it)
             busy = busy || it->status.state == BatchDocStatus::State::Running;
-        if (same)
+        if (last->settings == wanted)
             return last;
         if (busy) {
             Q_EMIT runError(tr("The documents already translating keep their language and service; the new choice "
@@ -85,7 +94,16 @@ Result<BatchRun::Run *> BatchRun::currentRun() {
             return last;
         }
     }
-    auto created = createProvider(m_settings.provider);
+    Glossary glossary;
+    if (!settings.glossaryPath.isEmpty()) {
+        auto loaded = Glossary::load(settings.glossaryPath);
+        if (!loaded)
+            return Error{Error::Usage, tr("The glossary %1 could not be used: %2 Fix it or choose another in "
+                                          "Settings.")
+                                           .arg(settings.glossaryPath, loaded.error().message)};
+        glossary = std::move(loaded).value();
+    }
+    auto created = createProvider(settings.provider, apiKey);
     if (!created)
         return created.error();
     std::unique_ptr<Provider> provider = std::move(created).value();
@@ -93,19 +111,24 @@ Result<BatchRun::Run *> BatchRun::currentRun() {
         if (ApertiumProvider::executable().isEmpty())
             return Error{Error::Usage, tr("Apertium is not installed: install the apertium package and a language "
                                           "pair (for example apertium-eng-spa), or choose another provider.")};
-        auto mode = ApertiumProvider::modeFor(m_settings.sourceLang, m_settings.targetLang);
+        auto mode = ApertiumProvider::modeFor(settings.sourceLang, settings.targetLang);
         if (!mode)
             return mode.error();
     }
     auto run = std::make_unique<Run>();
     SchedulerOptions options;
-    options.concurrency = m_settings.concurrency;
-    options.sourceLang = m_settings.sourceLang;
-    options.targetLang = m_settings.targetLang;
+    options.concurrency = settings.concurrency;
+    options.rateLimits.requestsPerMinute = settings.rpm;
+    options.rateLimits.tokensPerMinute = settings.tpm;
+    options.sourceLang = settings.sourceLang;
+    options.targetLang = settings.targetLang;
+    options.instruction = settings.instruction;
+    options.glossary = glossary.entries;
     run->scheduler = std::make_unique<Scheduler>(provider.get(), options);
-    run->context = CacheKeyContext{provider->cacheIdentity(), m_settings.sourceLang, m_settings.targetLang, {}, {}};
+    run->context = CacheKeyContext{provider->cacheIdentity(), settings.sourceLang, settings.targetLang,
+                                   settings.instruction, glossary.digest()};
     run->provider = std::move(provider);
-    run->settings = m_settings;
+    run->settings = settings;
     if (m_paused)
         run->scheduler->pause();
     connect(run->scheduler.get(), &Scheduler::error, this, &BatchRun::runError);
@@ -118,6 +141,8 @@ void BatchRun::start(const QStringList &paths) {
     for (const QString &path : paths) {
         if (isRunning(path))
             continue;
+        if (!m_order.contains(path))
+            m_order.append(path);
         m_docs[path].removed = false;
         BatchDocStatus s;
         s.state = BatchDocStatus::State::Queued;
@@ -157,7 +182,13 @@ QCoro::Task<> BatchRun::startDocuments(QStringList paths) {
                 Q_EMIT runError(tr("The translation cache could not be opened (%1); translating without it.")
                                     .arg(opened.error().message));
         }
-        auto run = currentRun();
+        const BatchSettings settings = m_settings;
+        auto key = co_await findApiKey(settings.provider, m_keys);
+        if (!self)
+            co_return;
+        if (key && !key->notice.isEmpty())
+            Q_EMIT runError(key->notice);
+        Result<Run *> run = key ? currentRun(settings, key->key) : Result<Run *>(key.error());
         for (const QString &path : std::as_const(paths)) {
             auto it = m_docs.find(path);
             if (it == m_docs.end() || it->removed)
@@ -263,6 +294,111 @@ void BatchRun::remove(const QString &path) {
             it->job->deleteLater();
     }
     m_docs.erase(it);
+    m_order.removeAll(path);
+    if (m_saving)
+        saveState();
+}
+
+// ---- The state file ----
+
+namespace {
+
+const char *stateName(BatchDocStatus::State s) {
+    switch (s) {
+    case BatchDocStatus::State::Queued:
+        return "queued";
+    case BatchDocStatus::State::Running:
+        return "running";
+    case BatchDocStatus::State::Done:
+        return "done";
+    case BatchDocStatus::State::Failed:
+        return "failed";
+    case BatchDocStatus::State::Cancelled:
+        return "cancelled";
+    }
+    return "failed";
+}
+
+QJsonObject settingsToJson(const BatchSettings &s) {
+    return QJsonObject{{QStringLiteral("provider"), s.provider.name},
+                       {QStringLiteral("baseUrl"), s.provider.baseUrl},
+                       {QStringLiteral("model"), s.provider.model},
+                       {QStringLiteral("apiKeyEnv"), s.provider.apiKeyEnv},
+                       {QStringLiteral("keychainAccount"), s.provider.keychainAccount},
+                       {QStringLiteral("sourceLang"), s.sourceLang},
+                       {QStringLiteral("targetLang"), s.targetLang},
+                       {QStringLiteral("cachePath"), s.cachePath},
+                       {QStringLiteral("concurrency"), s.concurrency},
+                       {QStringLiteral("rpm"), s.rpm},
+                       {QStringLiteral("tpm"), double(s.tpm)},
+                       {QStringLiteral("glossaryPath"), s.glossaryPath},
+                       {QStringLiteral("instruction"), s.instruction}};
+}
+
+BatchSettings settingsFromJson(const QJsonObject &o) {
+    BatchSettings s;
+    s.provider.name = o.value(QStringLiteral("provider")).toString(s.provider.name);
+    s.provider.baseUrl = o.value(QStringLiteral("baseUrl")).toString();
+    s.provider.model = o.value(QStringLiteral("model")).toString();
+    s.provider.apiKeyEnv = o.value(QStringLiteral("apiKeyEnv")).toString();
+    s.provider.keychainAccount = o.value(QStringLiteral("keychainAccount")).toString();
+    s.sourceLang = o.value(QStringLiteral("sourceLang")).toString(s.sourceLang);
+    s.targetLang = o.value(QStringLiteral("targetLang")).toString(s.targetLang);
+    s.cachePath = o.value(QStringLiteral("cachePath")).toString();
+    s.concurrency = std::clamp(o.value(QStringLiteral("concurrency")).toInt(s.concurrency), 1, 64);
+    s.rpm = std::max(0, o.value(QStringLiteral("rpm")).toInt());
+    s.tpm = std::max<qint64>(0, qint64(o.value(QStringLiteral("tpm")).toDouble()));
+    s.glossaryPath = o.value(QStringLiteral("glossaryPath")).toString();
+    s.instruction = o.value(QStringLiteral("instruction")).toString();
+    return s;
+}
+
+} // namespace
+
+void BatchRun::setStateFile(const QString &path) {
+    m_stateFile = path;
+}
+
+Result<void> BatchRun::saveState() const {
+    if (m_stateFile.isEmpty())
+        return {};
+    // The settings of the newest run: those the unfinished documents were translating with.
+    const BatchSettings &settings = m_runs.empty() ? m_settings : m_runs.back()->settings;
+    QJsonArray docs;
+    for (const QString &path : m_order) {
+        const auto it = m_docs.constFind(path);
+        if (it != m_docs.cend())
+            docs.append(QJsonObject{{QStringLiteral("path"), path},
+                                    {QStringLiteral("state"), QLatin1String(stateName(it->status.state))}});
+    }
+    const QJsonObject root{{QStringLiteral("version"), 1},
+                           {QStringLiteral("settings"), settingsToJson(settings)},
+                           {QStringLiteral("documents"), docs}};
+    QDir().mkpath(QFileInfo(m_stateFile).absolutePath());
+    QSaveFile file(m_stateFile);
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(root).toJson()) < 0 || !file.commit())
+        return Error{Error::Io, tr("%1 cannot be written: %2").arg(m_stateFile, file.errorString())};
+    return {};
+}
+
+Result<SavedBatch> BatchRun::loadSaved(const QString &path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{Error::Io, tr("%1 cannot be read: %2").arg(path, file.errorString())};
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (!doc.isObject() || doc.object().value(QStringLiteral("version")).toInt() != 1)
+        return Error{Error::Parse, tr("%1 is not a saved batch (%2).").arg(path, error.errorString())};
+    SavedBatch out;
+    out.settings = settingsFromJson(doc.object().value(QStringLiteral("settings")).toObject());
+    const QJsonArray docs = doc.object().value(QStringLiteral("documents")).toArray();
+    for (const QJsonValue &v : docs) {
+        const QString state = v.toObject().value(QStringLiteral("state")).toString();
+        if (state == QLatin1String("queued") || state == QLatin1String("running"))
+            out.unfinished.append(v.toObject().value(QStringLiteral("path")).toString());
+    }
+    out.unfinished.removeAll(QString());
+    return out;
 }
 
 QCoro::Task<Result<void>> BatchRun::correct(QString path, QString segmentId, QString text) {

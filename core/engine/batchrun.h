@@ -3,6 +3,7 @@
 #include "engine/documentjob.h"
 #include "engine/scheduler.h"
 #include "render/pdfexporter.h"
+#include "store/keystore.h"
 #include "store/translationcache.h"
 #include "translate/providerfactory.h"
 #include "util/result.h"
@@ -18,13 +19,24 @@
 
 namespace overtext {
 
-/// What a batch run translates with.
+/// What a batch run translates with. Holds no secret: the key is looked up (findApiKey()) when a run starts.
 struct BatchSettings {
     ProviderConfig provider;
     QString sourceLang = QStringLiteral("en");
     QString targetLang = QStringLiteral("es");
     QString cachePath; ///< empty: TranslationCache::defaultPath()
     int concurrency = 4;
+    int rpm = 0;          ///< requests per minute, 0 = no limit
+    qint64 tpm = 0;       ///< tokens per minute, 0 = no limit
+    QString glossaryPath; ///< CSV, empty = none
+    QString instruction;
+    bool operator==(const BatchSettings &) const = default;
+};
+
+/// A batch as it was saved: the documents that had not finished, and the settings they were translating with.
+struct SavedBatch {
+    BatchSettings settings;
+    QStringList unfinished; ///< queued or running when the batch was saved, in the order they were added
 };
 
 /// Where one document of the batch stands.
@@ -50,6 +62,16 @@ public:
     /// Settings for the next run; a run in progress keeps its own.
     void setSettings(const BatchSettings &settings) { m_settings = settings; }
     const BatchSettings &settings() const { return m_settings; }
+    /// Where API keys are looked up (the keychain service); the default is the app's.
+    void setKeyStore(const KeyStore &keys) { m_keys = keys; }
+
+    /// Saves the batch to \a path (JSON, written atomically) whenever a document's state changes, so that a batch
+    /// interrupted by closing the app (or a crash) can be resumed: loadSaved() and start(). Empty: not saved.
+    void setStateFile(const QString &path);
+    /// Writes the state file now (nothing when none is set).
+    Result<void> saveState() const;
+    /// Reads a state file written by saveState(). Error::Io when it cannot be read, Error::Parse when damaged.
+    static Result<SavedBatch> loadSaved(const QString &path);
 
     /// Starts translating the documents that are not running (again from the start for finished ones: the cache
     /// answers what was done). Documents that fail to start report through statusChanged().
@@ -112,7 +134,7 @@ private:
 
     QCoro::Task<> startDocuments(QStringList paths);
     QCoro::Task<> runJob(QString path, DocumentJob *job);
-    Result<Run *> currentRun();
+    Result<Run *> currentRun(const BatchSettings &settings, const QString &apiKey);
     void setStatus(const QString &path, const BatchDocStatus &status);
 
     BatchSettings m_settings;
@@ -121,7 +143,11 @@ private:
     bool m_cacheTried = false;
     bool m_paused = false;
     QHash<QString, Doc> m_docs;
+    QStringList m_order; // the documents in the order they were first started, for the state file
     quint64 m_jobCounter = 0;
+    KeyStore m_keys;
+    QString m_stateFile;
+    bool m_saving = true; // off while the BatchRun is destroyed: closing is not cancelling
 };
 
 } // namespace overtext

@@ -31,22 +31,47 @@ Kind kindOf(const QString &name) {
     return Kind::Unknown;
 }
 
-/// The key from the named environment variable; empty name gives an empty key (the provider decides if it needs one).
-Result<QString> apiKeyFrom(const ProviderConfig &config) {
-    if (config.apiKeyEnv.isEmpty())
-        return QString();
-    const QByteArray var = config.apiKeyEnv.toLocal8Bit();
-    if (!qEnvironmentVariableIsSet(var.constData()))
-        return Error{Error::Usage, QStringLiteral("the environment variable %1 is not set").arg(config.apiKeyEnv)};
-    return qEnvironmentVariable(var.constData());
+QString missingKey(const QString &name) {
+    return QStringLiteral("%1 needs an API key: enter it in Settings (it is kept in the system keychain), or put it in "
+                          "the environment variable %2 (on the command line: --api-key-env VAR)")
+        .arg(name, defaultKeyEnv(name));
 }
 
 } // namespace
 
-Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, QObject *parent) {
-    auto key = apiKeyFrom(config);
-    if (!key)
-        return key.error();
+QString defaultKeyEnv(const QString &providerName) {
+    switch (kindOf(providerName)) {
+    case Kind::OpenAi:
+        return QStringLiteral("OPENAI_API_KEY");
+    case Kind::Anthropic:
+        return QStringLiteral("ANTHROPIC_API_KEY");
+    case Kind::DeepL:
+        return QStringLiteral("DEEPL_AUTH_KEY");
+    case Kind::LibreTranslate:
+        return QStringLiteral("LIBRETRANSLATE_API_KEY");
+    case Kind::Apertium:
+    case Kind::Unknown:
+        break;
+    }
+    return {};
+}
+
+QString keyEnvFor(const ProviderConfig &config) {
+    if (!config.apiKeyEnv.isEmpty())
+        return config.apiKeyEnv;
+    return config.baseUrl.isEmpty() ? defaultKeyEnv(config.name) : QString();
+}
+
+QCoro::Task<Result<KeyLookup>> findApiKey(ProviderConfig config, KeyStore keys) {
+    // Apertium takes no key: no keychain to ask.
+    const QString account = defaultKeyEnv(config.name).isEmpty() ? QString() : config.keychainAccount;
+    const KeyLookup lookup = co_await keys.lookup(account, keyEnvFor(config));
+    if (lookup.source == KeyLookup::Source::None && !config.apiKeyEnv.isEmpty())
+        co_return Error{Error::Usage, QStringLiteral("the environment variable %1 is not set").arg(config.apiKeyEnv)};
+    co_return lookup;
+}
+
+Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, const QString &apiKey, QObject *parent) {
     // One case per provider: adding one is a one-line change here.
     switch (kindOf(config.name)) {
     case Kind::Apertium:
@@ -56,7 +81,7 @@ Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, Q
         if (!config.baseUrl.isEmpty())
             c.baseUrl = QUrl(config.baseUrl);
         c.model = config.model.isEmpty() ? QStringLiteral("gpt-4o-mini") : config.model;
-        c.apiKey = *key;
+        c.apiKey = apiKey;
         return std::unique_ptr<Provider>(new OpenAiProvider(c, nullptr, parent));
     }
     case Kind::Anthropic: {
@@ -65,26 +90,25 @@ Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, Q
             c.baseUrl = QUrl(config.baseUrl);
         if (!config.model.isEmpty())
             c.model = config.model;
-        c.apiKey = *key;
+        c.apiKey = apiKey;
         if (c.apiKey.isEmpty())
-            return Error{Error::Usage,
-                         QStringLiteral("anthropic needs an API key: name its variable with --api-key-env")};
+            return Error{Error::Usage, missingKey(QStringLiteral("anthropic"))};
         return std::unique_ptr<Provider>(new AnthropicProvider(c, nullptr, parent));
     }
     case Kind::DeepL: {
         DeepLConfig c;
         if (!config.baseUrl.isEmpty())
             c.baseUrl = QUrl(config.baseUrl);
-        c.apiKey = *key;
+        c.apiKey = apiKey;
         if (c.apiKey.isEmpty())
-            return Error{Error::Usage, QStringLiteral("deepl needs an API key: name its variable with --api-key-env")};
+            return Error{Error::Usage, missingKey(QStringLiteral("deepl"))};
         return std::unique_ptr<Provider>(new DeepLProvider(c, nullptr, parent));
     }
     case Kind::LibreTranslate: {
         LibreTranslateConfig c;
         if (!config.baseUrl.isEmpty())
             c.baseUrl = QUrl(config.baseUrl);
-        c.apiKey = *key;
+        c.apiKey = apiKey;
         return std::unique_ptr<Provider>(new LibreTranslateProvider(c, nullptr, parent));
     }
     case Kind::Unknown:
@@ -92,6 +116,29 @@ Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, Q
     }
     return Error{Error::Usage, QStringLiteral("unknown provider '%1' (choose one of: %2)")
                                    .arg(config.name, providerNames().join(QStringLiteral(", ")))};
+}
+
+} // namespace overtext
+
+namespace overtext {
+
+QCoro::Task<Result<QString>> testConnection(ProviderConfig config, QString apiKey, QString targetLang) {
+    auto created = createProvider(config, apiKey);
+    if (!created)
+        co_return created.error();
+    const std::unique_ptr<Provider> provider = std::move(created).value();
+    TranslationRequest request;
+    request.sourceLang = QStringLiteral("en");
+    request.targetLang = targetLang;
+    request.units = {{QStringLiteral("t1"), QStringLiteral("Hello, world.")}};
+    auto task = provider->translate(request, {}, CancelToken{});
+    auto result = co_await std::move(task);
+    if (!result)
+        co_return result.error();
+    const QString text = result->translations.value(QStringLiteral("t1"));
+    if (text.isEmpty())
+        co_return Error{Error::Parse, QStringLiteral("The service answered, but without a translation.")};
+    co_return text;
 }
 
 } // namespace overtext

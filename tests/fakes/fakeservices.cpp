@@ -9,6 +9,7 @@
 #include <QLocale>
 #include <QRegularExpression>
 
+#include <memory>
 #include <random>
 
 namespace testsupport {
@@ -424,6 +425,17 @@ FakeHandler fakeDeepLHandler(FakeBehaviour behaviour) {
 
 FakeHandler fakeLibreTranslateHandler(FakeBehaviour behaviour) {
     return makeHandler(std::move(behaviour), libre);
+}
+
+FakeHandler fakeOpenAiHandlerWithKey(const QString &key, FakeBehaviour behaviour) {
+    FakeBehaviour reject = behaviour;
+    reject.always = Fault::Unauthorized;
+    auto good = std::make_shared<FakeHandler>(fakeOpenAiHandler(std::move(behaviour)));
+    auto bad = std::make_shared<FakeHandler>(fakeOpenAiHandler(reject));
+    const QByteArray expected = "Bearer " + key.toUtf8();
+    return [good, bad, expected](FakeRequest &request) {
+        return request.headers.value("authorization") == expected ? (*good)(request) : (*bad)(request);
+    };
 }
 
 } // namespace testsupport

@@ -55,5 +55,8 @@ FakeHandler fakeOpenAiHandler(FakeBehaviour behaviour);         ///< POST …/ch
 FakeHandler fakeAnthropicHandler(FakeBehaviour behaviour);      ///< POST /v1/messages, SSE with named events
 FakeHandler fakeDeepLHandler(FakeBehaviour behaviour);          ///< POST /v2/translate
 FakeHandler fakeLibreTranslateHandler(FakeBehaviour behaviour); ///< POST /translate
+/// The OpenAI-compatible handler that accepts only "Authorization: Bearer <key>" and answers anything else with a 401
+/// (Fault::Unauthorized, echoing the key it got).
+FakeHandler fakeOpenAiHandlerWithKey(const QString &key, FakeBehaviour behaviour = {});
 
 } // namespace testsupport
