@@ -285,7 +285,10 @@ QHash<QString, QString> pairsFromJson(const QJsonDocument &doc, const QSet<QStri
 }
 
 QString langBase(const QString &code) {
-    return code.section(QLatin1Char('-'), 0, 0).section(QLatin1Char('_'), 0, 0).toLower();
+    qsizetype end = 0;
+    while (end < code.size() && code[end] != QLatin1Char('-') && code[end] != QLatin1Char('_'))
+        ++end;
+    return code.first(end).toLower();
 }
 
 bool isCjk(const QString &code) {
@@ -418,11 +421,27 @@ bool isSuspicious(const QString &source, const QString &translation, const QStri
                   const QString &targetLang) {
     const QString s = source.simplified();
     const QString t = translation.simplified();
-    static const QRegularExpression letters(QStringLiteral(R"(\p{L}{2,})"));
+    // Words (between the single spaces simplified() leaves) with two letters in a row; three are enough to know.
     int letterWords = 0;
-    for (const QString &w : s.split(QLatin1Char(' '), Qt::SkipEmptyParts))
-        if (w.contains(letters))
+    int run = 0;
+    bool counted = false;
+    for (qsizetype i = 0; i < s.size() && letterWords < 3; ++i) {
+        char32_t c = s[i].unicode();
+        if (s[i].isHighSurrogate() && i + 1 < s.size() && s[i + 1].isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(s[i], s[i + 1]);
+            ++i;
+        }
+        if (c == U' ') {
+            run = 0;
+            counted = false;
+            continue;
+        }
+        run = QChar::isLetter(c) ? run + 1 : 0;
+        if (run >= 2 && !counted) {
             ++letterWords;
+            counted = true;
+        }
+    }
     if (t.isEmpty())
         return letterWords > 0;
     const bool languagesDiffer = sourceLang.isEmpty() || langBase(sourceLang) != langBase(targetLang);
