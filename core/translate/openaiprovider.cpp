@@ -218,16 +218,10 @@ QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translateBatch(Trans
     const EncodedBatch batch = BatchCodec::encode(request);
     StreamCall call = streamCall(batch);
     const QString secret = call.secret;
-    StreamingAnswerParser parser(batch);
-    auto onPiece = [&](QStringView piece) {
-        for (const auto &u : parser.feed(piece))
-            if (sink)
-                sink(u.id, u.textSoFar);
-    };
-    const Result<StreamedAnswer> answer = co_await streamAnswer(std::move(call), std::move(cancel), onPiece);
-    if (!answer.ok())
-        co_return answer.error();
-    co_return readTranslation(batch, answer.value(), secret);
+    TranslationReader reader(batch, std::move(sink));
+    const Result<StreamedAnswer> answer =
+        co_await streamAnswer(std::move(call), std::move(cancel), [&](QStringView piece) { reader.feed(piece); });
+    co_return reader.result(answer, secret);
 }
 
 QCoro::Task<Result<Completion>> OpenAiProvider::complete(QString system, QString user, CompletionSink sink,
@@ -249,9 +243,7 @@ QCoro::Task<Result<Completion>> OpenAiProvider::completeText(QString system, QSt
     CompletionReader reader(std::move(sink));
     const Result<StreamedAnswer> answer =
         co_await streamAnswer(streamCall(prompt), std::move(cancel), [&](QStringView piece) { reader.feed(piece); });
-    if (!answer.ok())
-        co_return answer.error();
-    co_return CompletionReader::completion(answer.value(), system, user);
+    co_return CompletionReader::result(answer, system, user);
 }
 
 } // namespace overtext

@@ -4,10 +4,19 @@
 
 namespace overtext {
 
-Result<TranslationBatchResult> readTranslation(const EncodedBatch &batch, const StreamedAnswer &answer,
-                                               const QString &secret) {
-    const DecodedBatch decoded = BatchCodec::decode(batch, answer.text);
-    if (decoded.translations.isEmpty() && !decoded.foundJson && !batch.ids.isEmpty()) {
+void TranslationReader::feed(QStringView piece) {
+    for (const auto &u : m_parser.feed(piece))
+        if (m_sink)
+            m_sink(u.id, u.textSoFar);
+}
+
+Result<TranslationBatchResult> TranslationReader::result(const Result<StreamedAnswer> &streamed,
+                                                         const QString &secret) const {
+    if (!streamed.ok())
+        return streamed.error();
+    const StreamedAnswer &answer = streamed.value();
+    const DecodedBatch decoded = BatchCodec::decode(m_batch, answer.text);
+    if (decoded.translations.isEmpty() && !decoded.foundJson && !m_batch.ids.isEmpty()) {
         QString said = stripThinkBlocks(answer.text).simplified();
         if (said.size() > 200)
             said = said.left(200) + QStringLiteral("…");
@@ -18,8 +27,9 @@ Result<TranslationBatchResult> readTranslation(const EncodedBatch &batch, const 
     TranslationBatchResult result;
     result.translations = decoded.translations;
     result.suspiciousIds = decoded.suspiciousIds;
-    result.inputTokens = answer.inputTokens >= 0 ? answer.inputTokens
-                                                 : estimateTokens(batch.systemPrompt.size() + batch.userMessage.size());
+    result.inputTokens = answer.inputTokens >= 0
+                             ? answer.inputTokens
+                             : estimateTokens(m_batch.systemPrompt.size() + m_batch.userMessage.size());
     result.outputTokens = answer.outputTokens >= 0 ? answer.outputTokens : estimateTokens(answer.text.size());
     return result;
 }
@@ -35,7 +45,11 @@ void CompletionReader::feed(QStringView piece) {
         m_sink(m_shown);
 }
 
-Completion CompletionReader::completion(const StreamedAnswer &answer, const QString &system, const QString &user) {
+Result<Completion> CompletionReader::result(const Result<StreamedAnswer> &streamed, const QString &system,
+                                            const QString &user) {
+    if (!streamed.ok())
+        return streamed.error();
+    const StreamedAnswer &answer = streamed.value();
     Completion result;
     result.text = stripThinkBlocks(answer.text).trimmed();
     result.inputTokens = answer.inputTokens >= 0 ? answer.inputTokens : estimateTokens(system.size() + user.size());

@@ -23,12 +23,29 @@ struct StreamedAnswer {
 using AnswerSink = std::function<void(QStringView piece)>;
 
 /**
- * The translations in the whole \a answer to \a batch: BatchCodec::decode(); an answer without any usable JSON is a
- * Parse error that quotes what the model said (\a secret redacted). Token counts the service did not report are
- * estimated from the texts. Pure function.
+ * Reads a batch's answer as it streams in: passes each unit's text so far to the sink (StreamingAnswerParser), and
+ * makes the result of the whole answer. One per request, one thread at a time.
  */
-Result<TranslationBatchResult> readTranslation(const EncodedBatch &batch, const StreamedAnswer &answer,
-                                               const QString &secret);
+class TranslationReader {
+public:
+    TranslationReader(const EncodedBatch &batch, PartialSink sink)
+        : m_batch(batch)
+        , m_parser(batch)
+        , m_sink(std::move(sink)) {}
+    /// Reads the next piece of the answer (an AnswerSink).
+    void feed(QStringView piece);
+    /**
+     * The translations in the whole \a answer: BatchCodec::decode(); an answer without any usable JSON is a Parse
+     * error that quotes what the model said (\a secret redacted). Token counts the service did not report are
+     * estimated from the texts. An error passes through.
+     */
+    Result<TranslationBatchResult> result(const Result<StreamedAnswer> &answer, const QString &secret) const;
+
+private:
+    EncodedBatch m_batch;
+    StreamingAnswerParser m_parser;
+    PartialSink m_sink;
+};
 
 /**
  * Reads a free-form answer (ChatModel::complete()) as it streams in: passes the visible text so far — reasoning
@@ -41,8 +58,8 @@ public:
         : m_sink(std::move(sink)) {}
     /// Reads the next piece of the answer (an AnswerSink).
     void feed(QStringView piece);
-    /// The Completion of the whole \a answer to \a system and \a user (for token estimates).
-    static Completion completion(const StreamedAnswer &answer, const QString &system, const QString &user);
+    /// The Completion of the whole \a answer to \a system and \a user (for token estimates); an error passes through.
+    static Result<Completion> result(const Result<StreamedAnswer> &answer, const QString &system, const QString &user);
 
 private:
     CompletionSink m_sink;
