@@ -1,9 +1,11 @@
-// Scheduler throughput over real HTTP: Overtext's OpenAI-compatible provider and scheduler against the fake
-// OpenAI server (SSE, answering after 200 ms) in a separate process, so that its CPU time is not counted, beside a
-// plain asyncio + aiohttp client (tests/bench/asyncio_baseline.py) doing the same work: the same requests with the same
-// concurrency, every event's JSON and the answer's JSON decoded.
-// Usage: bench_http [segments=2000] [segmentsPerRequest=8] [concurrency...=1 8 32 64]
+// Scheduler throughput over real HTTP: Overtext's OpenAI-compatible provider and scheduler against the fake OpenAI
+// server (SSE, answering after 200 ms, in 4 KiB writes by default) in a separate process, so that its CPU time is not
+// counted, beside a plain asyncio + aiohttp client (tests/bench/asyncio_baseline.py) doing the same work: the same
+// requests with the same concurrency, every event's JSON and the answer's JSON decoded. Usage: bench_http
+// [segments=2000] [segmentsPerRequest=8] [concurrency...=1 8 32 64]
 //        BENCH_RUNS=n (default 2): each point is run n times and the best wall and CPU time are printed
+//        BENCH_WRITE_BYTES=n (default 4096): the server writes its streams in pieces of n bytes; 0: in the fake's
+//        16-160-byte slices, one per event-loop turn of its thread
 //        BENCH_URL=http://…: use a server started elsewhere (bench_http --serve), e.g. to profile the client alone
 //        bench_http --serve      (internal: runs the fake server and prints its URL)
 // Prints per concurrency: requests, ideal = requests / concurrency * latency, and for each client its wall time, the
@@ -85,7 +87,25 @@ int main(int argc, char **argv) {
         testsupport::FakeBehaviour b;
         b.firstByteDelayMs = kLatencyMs;
         b.chunkDelayMs = 0;
-        testsupport::FakeServerThread server(testsupport::fakeOpenAiHandler(b));
+        // The fake slices its streams into 16-160-byte writes, one event-loop turn each, as a server sending token by
+        // token would: with 64 streams at once its single thread, not the client, then sets the pace. A server whose
+        // answer is ready after the latency writes it as fast as the socket takes it: by default here in pieces of
+        // 4 KiB (about four per answer of 8 segments); BENCH_WRITE_BYTES=0 keeps the fake's slices.
+        const int writeBytes =
+            qEnvironmentVariableIsSet("BENCH_WRITE_BYTES") ? qEnvironmentVariableIntValue("BENCH_WRITE_BYTES") : 4096;
+        testsupport::FakeServerThread server(
+            [handler = testsupport::fakeOpenAiHandler(b), writeBytes](testsupport::FakeRequest &r) {
+                testsupport::FakeResponse response = handler(r);
+                QList<QByteArray> pieces;
+                for (const QByteArray &chunk : std::as_const(response.chunks)) {
+                    if (pieces.isEmpty() || pieces.last().size() >= writeBytes)
+                        pieces.append(chunk);
+                    else
+                        pieces.last() += chunk;
+                }
+                response.chunks = pieces;
+                return response;
+            });
         std::printf("%s\n", server.baseUrl().toString().toUtf8().constData());
         std::fflush(stdout);
         return app.exec();
@@ -123,8 +143,10 @@ int main(int argc, char **argv) {
     bodyFile.flush();
 
     std::printf("bench_http: %d segments, %d per request, %d ms server latency, fake OpenAI server (SSE) in its own "
-                "process over loopback; best of %d runs; load average %s\n",
-                segments, perRequest, kLatencyMs, runs, loadAverage().constData());
+                "process over loopback, BENCH_WRITE_BYTES=%s; best of %d runs; load average %s\n",
+                segments, perRequest, kLatencyMs,
+                qEnvironmentVariable("BENCH_WRITE_BYTES", QStringLiteral("4096")).toUtf8().constData(), runs,
+                loadAverage().constData());
     std::printf("%11s %8s %8s | %30s | %30s\n", "", "", "", "Overtext", "asyncio + aiohttp");
     std::printf("%11s %8s %8s | %9s %6s %13s | %9s %6s %13s | %s\n", "concurrency", "requests", "ideal ms", "wall ms",
                 "ratio", "cpu ms", "wall ms", "ratio", "cpu ms", "load");
