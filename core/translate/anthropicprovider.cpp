@@ -117,14 +117,7 @@ QCoro::Task<Result<StreamedAnswer>> AnthropicProvider::streamAnswer(StreamCall c
             streamError = err.value(QLatin1String("message")).toString();
         }
     };
-    auto onRead = [&]() {
-        if (pending.isEmpty())
-            return;
-        answer.text += pending;
-        if (sink)
-            sink(pending);
-        pending.resize(0);
-    };
+    auto onRead = [&]() { passOn(pending, answer, sink); };
     const SseCallResult sse =
         co_await sseCall(call.pool, call.request, call.body, cancel, call.options, onEvent, onRead);
     const HttpCallResult &http = sse.http;
@@ -153,16 +146,13 @@ QCoro::Task<Result<StreamedAnswer>> AnthropicProvider::streamAnswer(StreamCall c
 
 QCoro::Task<Result<TranslationBatchResult>> AnthropicProvider::translateBatch(TranslationRequest request,
                                                                               PartialSink sink, CancelToken cancel) {
-    if (request.units.isEmpty())
-        co_return TranslationBatchResult{}; // nothing to send
-    // Copies of all the provider's state: `this` is not touched after the first co_await.
-    const EncodedBatch batch = BatchCodec::encode(request);
-    StreamCall call = streamCall(batch);
-    const QString secret = call.secret;
-    TranslationReader reader(batch, std::move(sink));
-    const Result<StreamedAnswer> answer =
-        co_await streamAnswer(std::move(call), std::move(cancel), [&](QStringView piece) { reader.feed(piece); });
-    co_return reader.result(answer, secret);
+    // streamCall() copies the provider's settings before the first co_await: `this` may be gone by then. The task is
+    // named before it is awaited (GCC 12 destroys temporaries of a co_await expression twice).
+    StreamCallFn stream = [this, cancel](const EncodedBatch &batch, AnswerSink pieces) {
+        return streamAnswer(streamCall(batch), cancel, std::move(pieces));
+    };
+    const auto task = translateStreamed(std::move(request), std::move(sink), m_config.apiKey, std::move(stream));
+    co_return co_await task;
 }
 
 QCoro::Task<Result<Completion>> AnthropicProvider::complete(QString system, QString user, CompletionSink sink,
@@ -176,14 +166,11 @@ QCoro::Task<Result<Completion>> AnthropicProvider::complete(QString system, QStr
 
 QCoro::Task<Result<Completion>> AnthropicProvider::completeText(QString system, QString user, CompletionSink sink,
                                                                 CancelToken cancel) {
-    // The translation body builder serves as is: a batch is only a system prompt and a user message on the wire.
-    EncodedBatch prompt;
-    prompt.systemPrompt = system;
-    prompt.userMessage = user;
-    CompletionReader reader(std::move(sink));
-    const Result<StreamedAnswer> answer =
-        co_await streamAnswer(streamCall(prompt), std::move(cancel), [&](QStringView piece) { reader.feed(piece); });
-    co_return CompletionReader::result(answer, system, user);
+    StreamCallFn stream = [this, cancel](const EncodedBatch &prompt, AnswerSink pieces) {
+        return streamAnswer(streamCall(prompt), cancel, std::move(pieces));
+    };
+    const auto task = completeStreamed(std::move(system), std::move(user), std::move(sink), std::move(stream));
+    co_return co_await task;
 }
 
 } // namespace overtext

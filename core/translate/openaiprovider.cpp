@@ -63,14 +63,7 @@ QCoro::Task<Result<StreamedAnswer>> OpenAiProvider::streamAnswer(StreamCall call
             if (finish.isString() && !finish.toString().isEmpty())
                 done = true;
         };
-        auto onRead = [&]() {
-            if (pending.isEmpty())
-                return;
-            answer.text += pending;
-            if (sink)
-                sink(pending);
-            pending.resize(0);
-        };
+        auto onRead = [&]() { passOn(pending, answer, sink); };
         const SseCallResult sse =
             co_await sseCall(call.pool, call.request, includeUsage ? call.bodyWithUsage : call.bodyWithoutUsage, cancel,
                              call.options, onEvent, onRead);
@@ -212,16 +205,13 @@ OpenAiProvider::StreamCall OpenAiProvider::streamCall(const EncodedBatch &prompt
 
 QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translateBatch(TranslationRequest request, PartialSink sink,
                                                                            CancelToken cancel) {
-    if (request.units.isEmpty())
-        co_return TranslationBatchResult{}; // nothing to send
-    // Everything the coroutine needs after its first co_await is copied now: `this` may be gone by then.
-    const EncodedBatch batch = BatchCodec::encode(request);
-    StreamCall call = streamCall(batch);
-    const QString secret = call.secret;
-    TranslationReader reader(batch, std::move(sink));
-    const Result<StreamedAnswer> answer =
-        co_await streamAnswer(std::move(call), std::move(cancel), [&](QStringView piece) { reader.feed(piece); });
-    co_return reader.result(answer, secret);
+    // streamCall() copies the provider's settings before the first co_await: `this` may be gone by then. The task is
+    // named before it is awaited (GCC 12 destroys temporaries of a co_await expression twice).
+    StreamCallFn stream = [this, cancel](const EncodedBatch &batch, AnswerSink pieces) {
+        return streamAnswer(streamCall(batch), cancel, std::move(pieces));
+    };
+    const auto task = translateStreamed(std::move(request), std::move(sink), m_config.apiKey, std::move(stream));
+    co_return co_await task;
 }
 
 QCoro::Task<Result<Completion>> OpenAiProvider::complete(QString system, QString user, CompletionSink sink,
@@ -236,14 +226,11 @@ QCoro::Task<Result<Completion>> OpenAiProvider::complete(QString system, QString
 
 QCoro::Task<Result<Completion>> OpenAiProvider::completeText(QString system, QString user, CompletionSink sink,
                                                              CancelToken cancel) {
-    // The translation body builder serves as is: a batch is only a system prompt and a user message on the wire.
-    EncodedBatch prompt;
-    prompt.systemPrompt = system;
-    prompt.userMessage = user;
-    CompletionReader reader(std::move(sink));
-    const Result<StreamedAnswer> answer =
-        co_await streamAnswer(streamCall(prompt), std::move(cancel), [&](QStringView piece) { reader.feed(piece); });
-    co_return CompletionReader::result(answer, system, user);
+    StreamCallFn stream = [this, cancel](const EncodedBatch &prompt, AnswerSink pieces) {
+        return streamAnswer(streamCall(prompt), cancel, std::move(pieces));
+    };
+    const auto task = completeStreamed(std::move(system), std::move(user), std::move(sink), std::move(stream));
+    co_return co_await task;
 }
 
 } // namespace overtext

@@ -4,6 +4,15 @@
 
 namespace overtext {
 
+void passOn(QString &pending, StreamedAnswer &answer, const AnswerSink &sink) {
+    if (pending.isEmpty())
+        return;
+    answer.text += pending;
+    if (sink)
+        sink(pending);
+    pending.resize(0); // keeps its capacity for the next read
+}
+
 void TranslationReader::feed(QStringView piece) {
     for (const auto &u : m_parser.feed(piece))
         if (m_sink)
@@ -55,6 +64,27 @@ Result<Completion> CompletionReader::result(const Result<StreamedAnswer> &stream
     result.inputTokens = answer.inputTokens >= 0 ? answer.inputTokens : estimateTokens(system.size() + user.size());
     result.outputTokens = answer.outputTokens >= 0 ? answer.outputTokens : estimateTokens(answer.text.size());
     return result;
+}
+
+QCoro::Task<Result<TranslationBatchResult>> translateStreamed(TranslationRequest request, PartialSink sink,
+                                                              QString secret, StreamCallFn stream) {
+    if (request.units.isEmpty())
+        co_return TranslationBatchResult{}; // nothing to send
+    const EncodedBatch batch = BatchCodec::encode(request);
+    TranslationReader reader(batch, std::move(sink));
+    const Result<StreamedAnswer> answer = co_await stream(batch, [&](QStringView piece) { reader.feed(piece); });
+    co_return reader.result(answer, secret);
+}
+
+QCoro::Task<Result<Completion>> completeStreamed(QString system, QString user, CompletionSink sink,
+                                                 StreamCallFn stream) {
+    // A batch is only a system prompt and a user message on the wire: the providers' body builders serve as they are.
+    EncodedBatch prompt;
+    prompt.systemPrompt = system;
+    prompt.userMessage = user;
+    CompletionReader reader(std::move(sink));
+    const Result<StreamedAnswer> answer = co_await stream(prompt, [&](QStringView piece) { reader.feed(piece); });
+    co_return CompletionReader::result(answer, system, user);
 }
 
 } // namespace overtext

@@ -3,6 +3,7 @@
 #include "translate/batchcodec.h"
 #include "translate/provider.h"
 
+#include <QCoroTask>
 #include <QString>
 #include <QUrl>
 
@@ -46,6 +47,23 @@ private:
     StreamingAnswerParser m_parser;
     PartialSink m_sink;
 };
+
+/// Appends \a pending (the answer's pieces from the events of one network read) to \a answer, passes it to \a sink
+/// (if set) in one piece, and empties it.
+void passOn(QString &pending, StreamedAnswer &answer, const AnswerSink &sink);
+
+/// Starts one streamed request for \a prompt, pieces of the answer going to \a sink: a provider's call bound to its
+/// settings. It must copy what it needs before it first suspends (the provider may be gone after that).
+using StreamCallFn = std::function<QCoro::Task<Result<StreamedAnswer>>(const EncodedBatch &prompt, AnswerSink sink)>;
+
+/// Provider::translate() over \a stream: packs \a request with BatchCodec, shows each unit's text as it streams
+/// (\a sink) and reads the whole answer (errors pass through; \a secret is redacted from quotes of the answer).
+QCoro::Task<Result<TranslationBatchResult>> translateStreamed(TranslationRequest request, PartialSink sink,
+                                                              QString secret, StreamCallFn stream);
+
+/// ChatModel::complete() over \a stream: the visible answer so far to \a sink, then the Completion.
+QCoro::Task<Result<Completion>> completeStreamed(QString system, QString user, CompletionSink sink,
+                                                 StreamCallFn stream);
 
 /**
  * Reads a free-form answer (ChatModel::complete()) as it streams in: passes the visible text so far — reasoning
