@@ -4,6 +4,9 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <algorithm>
+#include <random>
+
 using namespace overtext;
 
 namespace {
@@ -29,6 +32,85 @@ QStringList sortedPairs(const QHash<QString, QString> &h) {
 /// JSON written with single quotes, to keep the test tables readable (and moc happy without raw strings).
 QString j(const char *text) {
     return QString::fromUtf8(text).replace(QLatin1Char('\''), QLatin1Char('"'));
+}
+
+/// Feeds \a answer in pieces ending at \a cuts (positions, ascending) and returns each id's last reported text.
+QHash<QString, QString> streamCut(const EncodedBatch &batch, const QString &answer, const QList<qsizetype> &cuts,
+                                  QHash<QString, QString> *afterFirst = nullptr) {
+    StreamingAnswerParser p(batch);
+    QHash<QString, QString> last;
+    qsizetype pos = 0;
+    for (qsizetype i = 0; i <= cuts.size(); ++i) {
+        const qsizetype end = i < cuts.size() ? cuts[i] : answer.size();
+        for (const auto &u : p.feed(QStringView(answer).sliced(pos, end - pos)))
+            last.insert(u.id, u.textSoFar);
+        pos = end;
+        if (i == 0 && afterFirst)
+            *afterFirst = last;
+    }
+    return last;
+}
+
+/// Twelve units as a model gets them: plain prose, tokens (a URL, a placeholder, math), quotes, CJK, an emoji.
+EncodedBatch realBatch() {
+    TranslationRequest r;
+    r.sourceLang = QStringLiteral("en");
+    r.targetLang = QStringLiteral("es");
+    const QStringList texts{QStringLiteral("Introduction"),
+                            QStringLiteral("The results in Table 2 show a clear improvement over the baseline."),
+                            QStringLiteral("See https://example.org/paper.pdf for the full data set."),
+                            QStringLiteral("Dear {name}, your order ships today."),
+                            QStringLiteral("where $x^2 + y^2 = r^2$ holds for every point"),
+                            QStringLiteral("He said \"no\" twice\nand left."),
+                            QStringLiteral("Figure 3: Throughput (requests/s) versus concurrency."),
+                            QStringLiteral("We thank the reviewers."),
+                            QStringLiteral("Contact: ada@example.com or %1 for help"),
+                            QStringLiteral("Conclusion"),
+                            QStringLiteral("Tokyo is large."),
+                            QStringLiteral("Smile!")};
+    for (qsizetype i = 0; i < texts.size(); ++i)
+        r.units.append({QStringLiteral("p1-b%1").arg(i + 1), texts[i]});
+    return BatchCodec::encode(r);
+}
+
+/// The translations of realBatch() as the model writes them (tokens, escapes as JSON has them).
+QList<QPair<QString, QString>> realAnswerItems() {
+    return {{QStringLiteral("p1-b1"), QStringLiteral("Introducci\\u00f3n")},
+            {QStringLiteral("p1-b2"), QStringLiteral("Los resultados de la Tabla 2 muestran una clara mejora.")},
+            {QStringLiteral("p1-b3"), QStringLiteral("Consulte \u27e60\u27e7 para el conjunto completo.")},
+            {QStringLiteral("p1-b4"), QStringLiteral("Estimado \u27e6 0 \u27e7, su pedido sale hoy.")},
+            {QStringLiteral("p1-b5"), QStringLiteral("donde \\u27e60\\u27e7 se cumple para todo punto")},
+            {QStringLiteral("p1-b6"), QStringLiteral("Dijo \\\"no\\\" dos veces\\ny se fue.")},
+            {QStringLiteral("p1-b7"), QStringLiteral("Figura 3: rendimiento (solicitudes/s) frente a concurrencia.")},
+            {QStringLiteral("p1-b8"), QStringLiteral("Agradecemos a los revisores.")},
+            {QStringLiteral("p1-b9"), QStringLiteral("Contacto: \u27e60\u27e7 o \u27e61\u27e7 para ayuda")},
+            {QStringLiteral("p1-b10"), QStringLiteral("Conclusi\u00f3n")},
+            {QStringLiteral("p1-b11"), QStringLiteral("\u6771\u4eac\u306f\u5927\u304d\u3044\u3002")},
+            {QStringLiteral("p1-b12"), QStringLiteral("\u00a1Sonr\u00ede! \\ud83d\\ude00")}};
+}
+
+QString realObject() {
+    QString json = QStringLiteral("{");
+    for (const auto &[id, text] : realAnswerItems())
+        json += (json.size() > 1 ? QStringLiteral(",\n  \"") : QStringLiteral("\n  \"")) + id +
+                QStringLiteral("\": \"") + text + QLatin1Char('"');
+    return json + QStringLiteral("\n}");
+}
+
+QString realArray() {
+    QString json = QStringLiteral("[");
+    bool textFirst = false;
+    for (const auto &[id, text] : realAnswerItems()) {
+        if (json.size() > 1)
+            json += QLatin1Char(',');
+        // Some elements give the text before the id.
+        json += textFirst ? QStringLiteral("{\"translation\": \"") + text + QStringLiteral("\", \"id\": \"") + id +
+                                QStringLiteral("\"}")
+                          : QStringLiteral("{\"id\": \"") + id + QStringLiteral("\", \"n\": 3, \"text\": \"") + text +
+                                QStringLiteral("\"}");
+        textFirst = !textFirst;
+    }
+    return json + QLatin1Char(']');
 }
 
 } // namespace
@@ -243,6 +325,142 @@ private Q_SLOTS:
         QCOMPARE(last.value(QStringLiteral("c")), QStringLiteral("Segunda\nl\u00ednea"));
         QVERIFY(updates.value(QStringLiteral("a")) > 5);
         QVERIFY(updates.value(QStringLiteral("c")) > 5);
+    }
+
+    void streamingSplitAnywhere_data() {
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<bool>("wellFormed"); // decode() reads every id from it
+        const QString object = realObject();
+        QTest::newRow("object") << object << true;
+        QTest::newRow("array, text before id") << realArray() << true;
+        QTest::newRow("wrapped") << QStringLiteral("{\"translations\": ") + object + QLatin1Char('}') << true;
+        QTest::newRow("fences and chatter with braces") << QStringLiteral("Sure {user}! Here [1] it is:\n```json\n") +
+                                                               object + QStringLiteral("\n```\nAsk me {anything}.")
+                                                        << true;
+        QTest::newRow("think block with JSON inside")
+            << QStringLiteral("<think>Maybe {\"p1-b1\": \"WRONG\"}? <b>No</b>.</think>\n") + object << true;
+        QTest::newRow("thinking block, upper case")
+            << QStringLiteral("<THINKING>{\"p1-b2\": \"x\"}</Thinking>") + object << true;
+        QTest::newRow("orphan close") << QStringLiteral("the template opened it {\"p1-b1\": \"NO\"}</think>") + object
+                                      << true;
+        QTest::newRow("truncated") << object.left(object.size() * 2 / 3) << false;
+        QTest::newRow("a lone bracket and a less-than sign")
+            << QStringLiteral("{\"p1-b2\": \"a \u27e6 b < c <thin d\", \"p1-b8\": \"[\u27e6x\u27e7]\"}") << false;
+    }
+    /// Cut in two at every point (and in three at many), the parser reports the same last text per id as fed whole;
+    /// after the first piece it shows what a character-by-character feed shows at that point; and on a well-formed
+    /// answer its last word per id is decode()'s translation.
+    void streamingSplitAnywhere() {
+        QFETCH(QString, answer);
+        QFETCH(bool, wellFormed);
+        const EncodedBatch batch = realBatch();
+        const QHash<QString, QString> whole = streamCut(batch, answer, {});
+        QVERIFY(!whole.isEmpty());
+        // Character by character, remembering what was shown after each prefix.
+        QList<QHash<QString, QString>> byPrefix{{}};
+        {
+            StreamingAnswerParser p(batch);
+            QHash<QString, QString> last;
+            for (qsizetype i = 0; i < answer.size(); ++i) {
+                for (const auto &u : p.feed(QStringView(answer).sliced(i, 1))) {
+                    QVERIFY2(!u.textSoFar.contains(QChar(0x27E6)) || u.id == QLatin1String("p1-b2") ||
+                                 u.id == QLatin1String("p1-b8"),
+                             qPrintable(u.id + QStringLiteral(": ") + u.textSoFar));
+                    QVERIFY(!u.textSoFar.contains(QLatin1String("WRONG"))); // inside a think block
+                    QVERIFY(!u.textSoFar.isEmpty() && !u.textSoFar.back().isHighSurrogate());
+                    last.insert(u.id, u.textSoFar);
+                }
+                byPrefix.append(last);
+            }
+            QCOMPARE(last, whole);
+        }
+        for (qsizetype k = 0; k <= answer.size(); ++k) {
+            QHash<QString, QString> first;
+            const QHash<QString, QString> cut = streamCut(batch, answer, {k}, &first);
+            if (cut != whole)
+                QFAIL(qPrintable(QStringLiteral("cut at %1 changed the result").arg(k)));
+            for (auto it = first.begin(); it != first.end(); ++it)
+                if (byPrefix[k].value(it.key()) != it.value())
+                    QFAIL(
+                        qPrintable(QStringLiteral("after %1 characters fed at once, %2 showed \"%3\" instead of \"%4\"")
+                                       .arg(k)
+                                       .arg(it.key(), it.value(), byPrefix[k].value(it.key()))));
+        }
+        std::mt19937 rng(7);
+        for (int n = 0; n < 300; ++n) {
+            QList<qsizetype> cuts{std::uniform_int_distribution<qsizetype>(0, answer.size())(rng),
+                                  std::uniform_int_distribution<qsizetype>(0, answer.size())(rng)};
+            std::sort(cuts.begin(), cuts.end());
+            QCOMPARE(streamCut(batch, answer, cuts), whole);
+        }
+        if (wellFormed) {
+            const DecodedBatch d = BatchCodec::decode(batch, answer);
+            QCOMPARE(d.missingIds, QStringList{});
+            QCOMPARE(sortedPairs(whole), sortedPairs(d.translations));
+        }
+    }
+    void streamingShowsTokensAndChatter() {
+        const EncodedBatch batch = realBatch();
+        const QHash<QString, QString> shown = streamCut(batch, realObject(), {});
+        QCOMPARE(shown.value(QStringLiteral("p1-b3")),
+                 QStringLiteral("Consulte https://example.org/paper.pdf para el conjunto completo."));
+        QCOMPARE(shown.value(QStringLiteral("p1-b4")), QStringLiteral("Estimado {name}, su pedido sale hoy."));
+        QCOMPARE(shown.value(QStringLiteral("p1-b9")), QStringLiteral("Contacto: ada@example.com o %1 para ayuda"));
+        QCOMPARE(shown.value(QStringLiteral("p1-b11")), QStringLiteral("東京は大きい。"));
+        QCOMPARE(shown.value(QStringLiteral("p1-b12")),
+                 QStringLiteral("¡Sonríe! ") + QString::fromUtf8("\xF0\x9F\x98\x80"));
+        // A token is held back while it arrives, and a bracket that turns out not to be one is text.
+        StreamingAnswerParser p(batch);
+        QCOMPARE(p.feed(QStringLiteral("```json\n{\"p1-b3\": \"Ver \u27e6 ")).value(0).textSoFar,
+                 QStringLiteral("Ver "));
+        QCOMPARE(p.feed(QStringLiteral("0")).size(), 0);
+        QCOMPARE(p.feed(QStringLiteral(" \u27e7 ya")).value(0).textSoFar,
+                 QStringLiteral("Ver https://example.org/paper.pdf ya"));
+        QCOMPARE(p.feed(QStringLiteral(" \u27e6")).value(0).textSoFar,
+                 QStringLiteral("Ver https://example.org/paper.pdf ya "));
+        QCOMPARE(p.feed(QStringLiteral("x")).value(0).textSoFar,
+                 QStringLiteral("Ver https://example.org/paper.pdf ya \u27e6x"));
+        // A tag cut by a delta is held back until it is known.
+        QCOMPARE(p.feed(QStringLiteral(" <thi")).value(0).textSoFar,
+                 QStringLiteral("Ver https://example.org/paper.pdf ya \u27e6x "));
+        QCOMPARE(p.feed(QStringLiteral("s")).value(0).textSoFar,
+                 QStringLiteral("Ver https://example.org/paper.pdf ya \u27e6x <this"));
+    }
+    void thinkFilterSplitAnywhere_data() {
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<QString>("visible");
+        QTest::newRow("block") << QStringLiteral("a<think>b<c</think>d") << QStringLiteral("ad");
+        QTest::newRow("nested opening tag")
+            << QStringLiteral("<think><think>a</think>b</think>c") << QStringLiteral("c");
+        QTest::newRow("other closing tag inside")
+            << QStringLiteral("<thinking>a</think>b</THINKING>c") << QStringLiteral("c");
+        QTest::newRow("near misses") << QStringLiteral("<thin>x</thinker><<think>y</think>z<")
+                                     << QStringLiteral("<thin>x</thinker><z<");
+        QTest::newRow("unclosed") << QStringLiteral("ok <thinking>forever") << QStringLiteral("ok ");
+        QTest::newRow("orphans") << QStringLiteral("x</think>y</thinking>z") << QStringLiteral("z");
+    }
+    /// However the answer is cut, the visible text (restarting at an orphan closing tag) is stripThinkBlocks() of the
+    /// whole; and the streamed text never shows what a later piece hides.
+    void thinkFilterSplitAnywhere() {
+        QFETCH(QString, answer);
+        QFETCH(QString, visible);
+        QCOMPARE(stripThinkBlocks(answer), visible);
+        for (qsizetype a = 0; a <= answer.size(); ++a) {
+            for (qsizetype b = a; b <= answer.size(); ++b) {
+                ThinkFilter f;
+                QString shown;
+                for (const QStringView piece : {QStringView(answer).first(a), QStringView(answer).sliced(a, b - a),
+                                                QStringView(answer).sliced(b)}) {
+                    const ThinkFilter::Visible v = f.feed(piece);
+                    if (v.restarted)
+                        shown.clear();
+                    shown += v.text;
+                }
+                shown += f.finish().text;
+                if (shown != visible)
+                    QFAIL(qPrintable(QStringLiteral("cut at %1/%2: %3").arg(a).arg(b).arg(shown)));
+            }
+        }
     }
 };
 

@@ -2,7 +2,7 @@
 
 #include "translate/batchcodec.h"
 #include "translate/httpcall.h"
-#include "translate/sseparser.h"
+#include "translate/streamedanswer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -67,47 +67,48 @@ QCoro::Task<Result<TranslationBatchResult>> AnthropicProvider::translate(Transla
     }
 }
 
-QCoro::Task<Result<TranslationBatchResult>> AnthropicProvider::translateBatch(TranslationRequest request,
-                                                                              PartialSink sink, CancelToken cancel) {
-    if (request.units.isEmpty())
-        co_return TranslationBatchResult{}; // nothing to send
-    // Copies of all the provider's state: `this` is not touched after the first co_await.
-    const EncodedBatch batch = BatchCodec::encode(request);
-    const QString secret = m_config.apiKey;
-    const QNetworkRequest netRequest = buildRequest();
-    const QByteArray body = buildBody(batch);
-    const QPointer<NetworkPool> pool = m_pool;
+/// What one streamed request needs, copied from the provider before the first co_await (the provider may go away).
+struct AnthropicProvider::StreamCall {
+    QPointer<NetworkPool> pool;
+    QNetworkRequest request;
+    QByteArray body;
+    HttpCallOptions options;
+    QString secret;
+};
+
+AnthropicProvider::StreamCall AnthropicProvider::streamCall(const EncodedBatch &prompt) const {
     HttpCallOptions options;
     options.transferTimeoutMs = m_config.transferTimeoutMs;
     options.totalTimeoutMs = m_config.totalTimeoutMs;
+    return StreamCall{m_pool, buildRequest(), buildBody(prompt), options, m_config.apiKey};
+}
 
-    SseParser sse;
-    StreamingAnswerParser answer(batch);
+/// Sends one message and reads its stream: message_start (input usage), content_block_delta with text_delta (the
+/// answer; thinking_delta and signature_delta are the model's reasoning and stay out), message_delta (output usage),
+/// message_stop, and error events.
+QCoro::Task<Result<StreamedAnswer>> AnthropicProvider::streamAnswer(StreamCall call, CancelToken cancel,
+                                                                    AnswerSink sink) {
+    StreamedAnswer answer;
+    QString pending; // the answer's pieces in the events of one network read
     bool stopped = false;
     QString streamErrorType;
     QString streamError;
-    qint64 inputTokens = -1;
-    qint64 outputTokens = -1;
     auto onEvent = [&](const SseEvent &ev) {
-        const QJsonObject o = QJsonDocument::fromJson(ev.data.toUtf8()).object();
+        const QJsonObject o = QJsonDocument::fromJson(ev.data).object();
         const QString type = o.value(QLatin1String("type")).toString(ev.event);
-        if (type == QLatin1String("message_start")) {
+        if (type == QLatin1String("content_block_delta")) {
+            const QJsonObject delta = o.value(QLatin1String("delta")).toObject();
+            if (delta.value(QLatin1String("type")).toString() == QLatin1String("text_delta"))
+                pending += delta.value(QLatin1String("text")).toString();
+        } else if (type == QLatin1String("message_start")) {
             const QJsonObject usage =
                 o.value(QLatin1String("message")).toObject().value(QLatin1String("usage")).toObject();
-            inputTokens = usage.value(QLatin1String("input_tokens")).toInteger(-1);
-        } else if (type == QLatin1String("content_block_delta")) {
-            const QJsonObject delta = o.value(QLatin1String("delta")).toObject();
-            // thinking_delta / signature_delta are the model's reasoning: never part of a translation.
-            if (delta.value(QLatin1String("type")).toString() == QLatin1String("text_delta")) {
-                for (const auto &u : answer.feed(delta.value(QLatin1String("text")).toString()))
-                    if (sink)
-                        sink(u.id, u.textSoFar);
-            }
+            answer.inputTokens = usage.value(QLatin1String("input_tokens")).toInteger(-1);
         } else if (type == QLatin1String("message_delta")) {
             const qint64 out =
                 o.value(QLatin1String("usage")).toObject().value(QLatin1String("output_tokens")).toInteger(-1);
             if (out >= 0)
-                outputTokens = out;
+                answer.outputTokens = out;
         } else if (type == QLatin1String("message_stop")) {
             stopped = true;
         } else if (type == QLatin1String("error")) {
@@ -116,17 +117,14 @@ QCoro::Task<Result<TranslationBatchResult>> AnthropicProvider::translateBatch(Tr
             streamError = err.value(QLatin1String("message")).toString();
         }
     };
-    auto onChunk = [&](const QByteArray &bytes) {
-        for (const SseEvent &ev : sse.feed(bytes))
-            onEvent(ev);
-    };
-    const HttpCallResult http = co_await httpCall(pool, netRequest, body, cancel, options, onChunk);
-    for (const SseEvent &ev : sse.finish())
-        onEvent(ev);
-
-    if (auto error = errorFromHttp(http, kService, secret)) {
+    auto onRead = [&]() { passOn(pending, answer, sink); };
+    const SseCallResult sse =
+        co_await sseCall(call.pool, call.request, call.body, cancel, call.options, onEvent, onRead);
+    const HttpCallResult &http = sse.http;
+    answer.url = http.url;
+    if (auto error = errorFromHttp(http, kService, call.secret)) {
         if (http.status == 529)
-            error->message = QStringLiteral("Anthropic is overloaded right now (HTTP 529). Overtext will try again.");
+            error->message = QStringLiteral("Anthropic is overloaded right now (HTTP 529). Try again later.");
         co_return *error;
     }
     if (!streamErrorType.isEmpty()) {
@@ -136,29 +134,25 @@ QCoro::Task<Result<TranslationBatchResult>> AnthropicProvider::translateBatch(Tr
                                                                             : Error::Service;
         e.httpStatus = streamErrorType == QLatin1String("overloaded_error") ? 529 : 0;
         e.message = QStringLiteral("Anthropic reported an error mid-answer (%1): %2")
-                        .arg(streamErrorType, redactSecret(streamError, secret));
+                        .arg(streamErrorType, redactSecret(streamError, call.secret));
         co_return e;
     }
     if (!stopped)
         co_return Error{Error::Network, QStringLiteral("The connection to %1 dropped mid-answer: the stream ended "
                                                        "before the answer was complete. Try again.")
                                             .arg(hostOf(http.url))};
-    const DecodedBatch decoded = BatchCodec::decode(batch, answer.text());
-    if (decoded.translations.isEmpty() && !decoded.foundJson && !batch.ids.isEmpty()) {
-        QString said = stripThinkBlocks(answer.text()).simplified();
-        if (said.size() > 200)
-            said = said.left(200) + QStringLiteral("…");
-        co_return Error{Error::Parse, QStringLiteral("The model did not answer with the JSON Overtext asked for; it "
-                                                     "said: \"%1\". Try again or choose another model.")
-                                          .arg(redactSecret(said, secret))};
-    }
-    TranslationBatchResult result;
-    result.translations = decoded.translations;
-    result.suspiciousIds = decoded.suspiciousIds;
-    result.inputTokens =
-        inputTokens >= 0 ? inputTokens : estimateTokens(batch.systemPrompt.size() + batch.userMessage.size());
-    result.outputTokens = outputTokens >= 0 ? outputTokens : estimateTokens(answer.text().size());
-    co_return result;
+    co_return answer;
+}
+
+QCoro::Task<Result<TranslationBatchResult>> AnthropicProvider::translateBatch(TranslationRequest request,
+                                                                              PartialSink sink, CancelToken cancel) {
+    // streamCall() copies the provider's settings before the first co_await: `this` may be gone by then. The task is
+    // named before it is awaited (GCC 12 destroys temporaries of a co_await expression twice).
+    StreamCallFn stream = [this, cancel](const EncodedBatch &batch, AnswerSink pieces) {
+        return streamAnswer(streamCall(batch), cancel, std::move(pieces));
+    };
+    const auto task = translateStreamed(std::move(request), std::move(sink), m_config.apiKey, std::move(stream));
+    co_return co_await task;
 }
 
 QCoro::Task<Result<Completion>> AnthropicProvider::complete(QString system, QString user, CompletionSink sink,
@@ -172,90 +166,11 @@ QCoro::Task<Result<Completion>> AnthropicProvider::complete(QString system, QStr
 
 QCoro::Task<Result<Completion>> AnthropicProvider::completeText(QString system, QString user, CompletionSink sink,
                                                                 CancelToken cancel) {
-    // The translation body builder serves as is: a batch is only a system prompt and a user message on the wire.
-    EncodedBatch prompt;
-    prompt.systemPrompt = system;
-    prompt.userMessage = user;
-    const QString secret = m_config.apiKey;
-    const QNetworkRequest netRequest = buildRequest();
-    const QByteArray body = buildBody(prompt);
-    const QPointer<NetworkPool> pool = m_pool;
-    HttpCallOptions options;
-    options.transferTimeoutMs = m_config.transferTimeoutMs;
-    options.totalTimeoutMs = m_config.totalTimeoutMs;
-
-    SseParser sse;
-    QString raw;
-    QString shown;
-    bool stopped = false;
-    QString streamErrorType;
-    QString streamError;
-    qint64 inputTokens = -1;
-    qint64 outputTokens = -1;
-    auto onEvent = [&](const SseEvent &ev) {
-        const QJsonObject o = QJsonDocument::fromJson(ev.data.toUtf8()).object();
-        const QString type = o.value(QLatin1String("type")).toString(ev.event);
-        if (type == QLatin1String("message_start")) {
-            const QJsonObject usage =
-                o.value(QLatin1String("message")).toObject().value(QLatin1String("usage")).toObject();
-            inputTokens = usage.value(QLatin1String("input_tokens")).toInteger(-1);
-        } else if (type == QLatin1String("content_block_delta")) {
-            const QJsonObject delta = o.value(QLatin1String("delta")).toObject();
-            // thinking_delta / signature_delta are the model's reasoning: never part of the answer.
-            if (delta.value(QLatin1String("type")).toString() == QLatin1String("text_delta")) {
-                raw += delta.value(QLatin1String("text")).toString();
-                const QString visible = visibleAnswerSoFar(raw);
-                if (visible != shown) {
-                    shown = visible;
-                    if (sink)
-                        sink(shown);
-                }
-            }
-        } else if (type == QLatin1String("message_delta")) {
-            const qint64 out =
-                o.value(QLatin1String("usage")).toObject().value(QLatin1String("output_tokens")).toInteger(-1);
-            if (out >= 0)
-                outputTokens = out;
-        } else if (type == QLatin1String("message_stop")) {
-            stopped = true;
-        } else if (type == QLatin1String("error")) {
-            const QJsonObject err = o.value(QLatin1String("error")).toObject();
-            streamErrorType = err.value(QLatin1String("type")).toString();
-            streamError = err.value(QLatin1String("message")).toString();
-        }
+    StreamCallFn stream = [this, cancel](const EncodedBatch &prompt, AnswerSink pieces) {
+        return streamAnswer(streamCall(prompt), cancel, std::move(pieces));
     };
-    auto onChunk = [&](const QByteArray &bytes) {
-        for (const SseEvent &ev : sse.feed(bytes))
-            onEvent(ev);
-    };
-    const HttpCallResult http = co_await httpCall(pool, netRequest, body, cancel, options, onChunk);
-    for (const SseEvent &ev : sse.finish())
-        onEvent(ev);
-
-    if (auto error = errorFromHttp(http, kService, secret)) {
-        if (http.status == 529)
-            error->message = QStringLiteral("Anthropic is overloaded right now (HTTP 529). Try again later.");
-        co_return *error;
-    }
-    if (!streamErrorType.isEmpty()) {
-        Error e;
-        e.code = streamErrorType == QLatin1String("rate_limit_error")       ? Error::RateLimited
-                 : streamErrorType == QLatin1String("authentication_error") ? Error::Auth
-                                                                            : Error::Service;
-        e.httpStatus = streamErrorType == QLatin1String("overloaded_error") ? 529 : 0;
-        e.message = QStringLiteral("Anthropic reported an error mid-answer (%1): %2")
-                        .arg(streamErrorType, redactSecret(streamError, secret));
-        co_return e;
-    }
-    if (!stopped)
-        co_return Error{Error::Network, QStringLiteral("The connection to %1 dropped mid-answer: the stream ended "
-                                                       "before the answer was complete. Try again.")
-                                            .arg(hostOf(http.url))};
-    Completion result;
-    result.text = stripThinkBlocks(raw).trimmed();
-    result.inputTokens = inputTokens >= 0 ? inputTokens : estimateTokens(system.size() + user.size());
-    result.outputTokens = outputTokens >= 0 ? outputTokens : estimateTokens(raw.size());
-    co_return result;
+    const auto task = completeStreamed(std::move(system), std::move(user), std::move(sink), std::move(stream));
+    co_return co_await task;
 }
 
 } // namespace overtext

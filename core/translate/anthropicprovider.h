@@ -2,6 +2,7 @@
 
 #include "translate/networkpool.h"
 #include "translate/provider.h"
+#include "translate/streamedanswer.h"
 
 #include <QJsonObject>
 #include <QNetworkRequest>
@@ -11,8 +12,6 @@
 #include <optional>
 
 namespace overtext {
-
-struct EncodedBatch;
 
 /// Settings of the Anthropic Messages API.
 struct AnthropicConfig {
@@ -58,6 +57,9 @@ private:
     QCoro::Task<Result<TranslationBatchResult>> translateBatch(TranslationRequest request, PartialSink sink,
                                                                CancelToken cancel);
     QCoro::Task<Result<Completion>> completeText(QString system, QString user, CompletionSink sink, CancelToken cancel);
+    struct StreamCall;
+    StreamCall streamCall(const EncodedBatch &prompt) const;
+    static QCoro::Task<Result<StreamedAnswer>> streamAnswer(StreamCall call, CancelToken cancel, AnswerSink sink);
     AnthropicConfig m_config;
     QPointer<NetworkPool> m_pool;
 };

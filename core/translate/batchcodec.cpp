@@ -285,31 +285,15 @@ QHash<QString, QString> pairsFromJson(const QJsonDocument &doc, const QSet<QStri
 }
 
 QString langBase(const QString &code) {
-    return code.section(QLatin1Char('-'), 0, 0).section(QLatin1Char('_'), 0, 0).toLower();
+    qsizetype end = 0;
+    while (end < code.size() && code[end] != QLatin1Char('-') && code[end] != QLatin1Char('_'))
+        ++end;
+    return code.first(end).toLower();
 }
 
 bool isCjk(const QString &code) {
     const QString b = langBase(code);
     return b == QLatin1String("zh") || b == QLatin1String("ja") || b == QLatin1String("ko");
-}
-
-/// Restores the tokens that are complete; cuts a trailing half token so the preview stays clean.
-QString restoreForDisplay(QString text, const QStringList &originals) {
-    const qsizetype open = text.lastIndexOf(kOpen);
-    if (open >= 0 && text.indexOf(kClose, open) < 0)
-        text.truncate(open);
-    QString out;
-    qsizetype last = 0;
-    auto it = tokenPattern().globalMatch(text);
-    while (it.hasNext()) {
-        const auto m = it.next();
-        const int n = m.captured(1).toInt();
-        out += QStringView(text).sliced(last, m.capturedStart() - last);
-        out += n < originals.size() ? originals[n] : m.captured();
-        last = m.capturedEnd();
-    }
-    out += QStringView(text).sliced(last);
-    return out;
 }
 
 } // namespace
@@ -351,46 +335,113 @@ std::optional<QString> restoreSpans(const QString &translated, const QStringList
     return out;
 }
 
-QString stripThinkBlocks(const QString &text) {
-    static const QRegularExpression block(QStringLiteral(R"(<(think|thinking)>.*?</\1>)"),
-                                          QRegularExpression::DotMatchesEverythingOption |
-                                              QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression orphanClose(QStringLiteral(R"(</(think|thinking)>)"),
-                                                QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression unclosedOpen(QStringLiteral(R"(<(think|thinking)>)"),
-                                                 QRegularExpression::CaseInsensitiveOption);
-    QString out = text;
-    out.remove(block);
-    // An orphan closing tag: everything before it was reasoning (some chat templates open the block themselves).
-    const auto close = orphanClose.match(out);
-    if (close.hasMatch())
-        out.remove(0, close.capturedEnd());
-    const auto open = unclosedOpen.match(out);
-    if (open.hasMatch())
-        out.truncate(open.capturedStart());
+namespace {
+
+/// The tags of reasoning blocks; a block ends only with the closing tag of its own name.
+constexpr QLatin1StringView kOpenTags[] = {QLatin1StringView("<think>"), QLatin1StringView("<thinking>")};
+constexpr QLatin1StringView kCloseTags[] = {QLatin1StringView("</think>"), QLatin1StringView("</thinking>")};
+
+} // namespace
+
+ThinkFilter::Visible ThinkFilter::feed(QStringView delta) {
+    Visible out;
+    qsizetype i = 0;
+    while (i < delta.size()) {
+        if (m_tag.isEmpty()) {
+            // Runs without '<' pass (or, inside a block, vanish) whole.
+            qsizetype lt = delta.indexOf(QLatin1Char('<'), i);
+            if (lt < 0)
+                lt = delta.size();
+            if (m_block < 0)
+                out.text += delta.sliced(i, lt - i);
+            i = lt;
+            if (i == delta.size())
+                break;
+        }
+        take(delta[i++], out);
+    }
     return out;
 }
 
-QString visibleAnswerSoFar(const QString &text) {
-    QString out = stripThinkBlocks(text);
-    const qsizetype lt = out.lastIndexOf(QLatin1Char('<'));
-    if (lt >= 0) {
-        const QString tail = out.mid(lt).toLower();
-        if (QStringLiteral("<thinking>").startsWith(tail) || QStringLiteral("<think>").startsWith(tail))
-            out.truncate(lt);
-    }
+ThinkFilter::Visible ThinkFilter::finish() {
+    Visible out;
+    if (m_block < 0)
+        out.text = m_tag;
+    m_tag.clear();
     return out;
+}
+
+void ThinkFilter::take(QChar c, Visible &out) {
+    if (m_tag.isEmpty() && c != QLatin1Char('<')) {
+        if (m_block < 0)
+            out.text += c;
+        return;
+    }
+    m_tag += c;
+    bool prefix = false;
+    for (int k = 0; k < 2; ++k) {
+        // Outside a block an opening or an (orphan) closing tag can come; inside, only the block's own closing tag.
+        for (const QLatin1StringView tag : {kOpenTags[k], kCloseTags[k]}) {
+            const bool closing = tag == kCloseTags[k];
+            if ((m_block >= 0 && (!closing || m_block != k)) || !tag.startsWith(m_tag, Qt::CaseInsensitive))
+                continue;
+            if (tag.size() > m_tag.size()) {
+                prefix = true;
+                continue;
+            }
+            m_tag.clear();
+            if (!closing) {
+                m_block = k;
+            } else if (m_block == k) {
+                m_block = -1;
+            } else {
+                out.restarted = true; // an orphan closing tag: everything before it was reasoning
+                out.text.clear();
+            }
+            return;
+        }
+    }
+    if (prefix)
+        return;
+    // Not a tag after all: all but its last character are text; the last may begin another tag.
+    const QString held = std::exchange(m_tag, QString());
+    if (m_block < 0)
+        out.text += QStringView(held).chopped(1);
+    take(held.back(), out);
+}
+
+QString stripThinkBlocks(const QString &text) {
+    ThinkFilter filter;
+    QString visible = filter.feed(text).text;
+    visible += filter.finish().text;
+    return visible;
 }
 
 bool isSuspicious(const QString &source, const QString &translation, const QString &sourceLang,
                   const QString &targetLang) {
     const QString s = source.simplified();
     const QString t = translation.simplified();
-    static const QRegularExpression letters(QStringLiteral(R"(\p{L}{2,})"));
+    // Words (between the single spaces simplified() leaves) with two letters in a row; three are enough to know.
     int letterWords = 0;
-    for (const QString &w : s.split(QLatin1Char(' '), Qt::SkipEmptyParts))
-        if (w.contains(letters))
+    int run = 0;
+    bool counted = false;
+    for (qsizetype i = 0; i < s.size() && letterWords < 3; ++i) {
+        char32_t c = s[i].unicode();
+        if (s[i].isHighSurrogate() && i + 1 < s.size() && s[i + 1].isLowSurrogate()) {
+            c = QChar::surrogateToUcs4(s[i], s[i + 1]);
+            ++i;
+        }
+        if (c == U' ') {
+            run = 0;
+            counted = false;
+            continue;
+        }
+        run = QChar::isLetter(c) ? run + 1 : 0;
+        if (run >= 2 && !counted) {
             ++letterWords;
+            counted = true;
+        }
+    }
     if (t.isEmpty())
         return letterWords > 0;
     const bool languagesDiffer = sourceLang.isEmpty() || langBase(sourceLang) != langBase(targetLang);
@@ -556,27 +607,315 @@ DecodedBatch BatchCodec::decode(const EncodedBatch &batch, const QString &answer
     return out;
 }
 
-StreamingAnswerParser::StreamingAnswerParser(const EncodedBatch &batch)
-    : m_ids(batch.ids)
-    , m_spans(batch.protectedSpans) {}
+StreamingAnswerParser::StreamingAnswerParser(const EncodedBatch &batch) {
+    for (const QString &id : batch.ids) {
+        if (m_slotOf.contains(id))
+            continue;
+        m_slotOf.insert(id, m_slots.size());
+        Slot slot;
+        slot.id = id;
+        slot.originals = batch.protectedSpans.value(id);
+        m_slots.append(slot);
+    }
+}
 
 QList<StreamingAnswerParser::Update> StreamingAnswerParser::feed(QStringView delta) {
     m_text += delta;
+    const ThinkFilter::Visible visible = m_think.feed(delta);
+    if (visible.restarted)
+        restart();
+    for (const QChar c : visible.text)
+        read(c);
     QList<Update> updates;
-    const QString clean = stripThinkBlocks(m_text);
-    for (const LooseItem &item : scanLoose(clean)) {
-        if (!m_spans.contains(item.id))
+    for (Slot &slot : m_slots) {
+        if (!slot.changed)
             continue;
-        QString shown = restoreForDisplay(item.value, m_spans.value(item.id));
-        if (shown.isEmpty())
+        slot.changed = false;
+        if (slot.shown.isEmpty() || slot.shown == slot.reported)
             continue;
-        auto it = m_reported.find(item.id);
-        if (it != m_reported.end() && *it == shown)
-            continue;
-        m_reported.insert(item.id, shown);
-        updates.append(Update{item.id, shown});
+        slot.reported = slot.shown;
+        updates.append(Update{slot.id, slot.shown});
     }
     return updates;
+}
+
+void StreamingAnswerParser::restart() {
+    m_state = State::Seek;
+    m_array = false;
+    m_entered = false;
+    m_depth = 0;
+    m_escape.clear();
+    m_high = 0;
+    m_string.clear();
+    m_target = -1;
+    m_field = Field::Other;
+    m_elementId.clear();
+    m_elementText.clear();
+    m_elementHasText = false;
+    for (qsizetype i = 0; i < m_slots.size(); ++i)
+        clearSlot(i);
+}
+
+void StreamingAnswerParser::read(QChar c) {
+    switch (m_state) {
+    case State::Seek:
+        if (c == QLatin1Char('{'))
+            m_state = State::ExpectKey;
+        else if (c == QLatin1Char('[')) {
+            m_array = true;
+            m_state = State::ArrayNext;
+        }
+        return;
+    case State::ArrayNext:
+        if (c.isSpace() || c == QLatin1Char(','))
+            return;
+        if (c == QLatin1Char('{')) {
+            m_elementId.clear();
+            m_elementText.clear();
+            m_elementHasText = false;
+            m_state = State::ExpectKey;
+        } else {
+            fail(c);
+        }
+        return;
+    case State::ExpectKey:
+        if (c.isSpace() || c == QLatin1Char(','))
+            return;
+        if (c == QLatin1Char('"')) {
+            m_string.clear();
+            m_state = State::InKey;
+        } else if (c == QLatin1Char('}')) {
+            // The end of an element of the array form, or of the object form (and with it the reading).
+            m_state = m_array ? State::ArrayNext : State::Done;
+        } else {
+            fail(c);
+        }
+        return;
+    case State::InKey:
+        if (readString(c))
+            m_state = State::AfterKey;
+        return;
+    case State::AfterKey:
+        if (c.isSpace() || c == QLatin1Char(','))
+            return;
+        if (c == QLatin1Char(':'))
+            m_state = State::BeforeValue;
+        else
+            fail(c);
+        return;
+    case State::BeforeValue:
+        if (c.isSpace())
+            return;
+        if (c == QLatin1Char('"')) {
+            m_entered = true;
+            startValue();
+            m_state = State::InValue;
+            return;
+        }
+        if ((c == QLatin1Char('{') || c == QLatin1Char('[')) && !m_entered && !m_slotOf.contains(m_string.trimmed())) {
+            // A wrapper like {"translations": {…}} or {"translations": […]}: read what it holds.
+            m_array = c == QLatin1Char('[');
+            m_state = m_array ? State::ArrayNext : State::ExpectKey;
+            return;
+        }
+        m_depth = 0;
+        m_state = State::SkipValue;
+        read(c);
+        return;
+    case State::InValue:
+        if (readString(c)) {
+            endValue();
+            m_state = State::ExpectKey;
+        }
+        return;
+    case State::SkipValue:
+        if (c == QLatin1Char('"')) {
+            m_state = State::SkipString;
+        } else if (c == QLatin1Char('{') || c == QLatin1Char('[')) {
+            ++m_depth;
+        } else if (c == QLatin1Char('}') || c == QLatin1Char(']') || c == QLatin1Char(',')) {
+            if (m_depth == 0) {
+                m_state = State::ExpectKey; // the end of the object or the next pair
+                read(c);
+            } else if (c != QLatin1Char(',')) {
+                --m_depth;
+            }
+        }
+        return;
+    case State::SkipString:
+        if (readString(c))
+            m_state = State::SkipValue;
+        return;
+    case State::Done:
+        return;
+    }
+}
+
+void StreamingAnswerParser::fail(QChar c) {
+    if (m_entered) {
+        m_state = State::Done;
+        return;
+    }
+    // Braces in chatter before the answer ("Sure {name}, here it is: {…}"): look for the next '{' or '['.
+    m_state = State::Seek;
+    m_array = false;
+    read(c);
+}
+
+bool StreamingAnswerParser::readString(QChar c) {
+    if (!m_escape.isEmpty()) {
+        m_escape += c;
+        if (m_escape.size() == 2) {
+            switch (c.unicode()) {
+            case 'u':
+                return false; // four hex digits follow
+            case 'n':
+                character(QLatin1Char('\n'));
+                break;
+            case 't':
+                character(QLatin1Char('\t'));
+                break;
+            case 'r':
+                character(QLatin1Char('\r'));
+                break;
+            case 'b':
+                character(QChar(8));
+                break;
+            case 'f':
+                character(QChar(12));
+                break;
+            default:
+                character(c); // \" \\ \/ and anything unknown
+            }
+            m_escape.clear();
+            return false;
+        }
+        if (m_escape.size() < 6)
+            return false;
+        bool ok = false;
+        const ushort code = QStringView(m_escape).sliced(2).toUShort(&ok, 16);
+        m_escape.clear();
+        character(ok ? QChar(code) : QChar(QChar::ReplacementCharacter));
+        return false;
+    }
+    if (c == QLatin1Char('\\')) {
+        m_escape = c;
+        return false;
+    }
+    if (c == QLatin1Char('"')) {
+        if (m_high)
+            decoded(QChar(std::exchange(m_high, 0)));
+        return true;
+    }
+    character(c);
+    return false;
+}
+
+void StreamingAnswerParser::character(QChar c) {
+    // A high surrogate waits for the character after it, so the preview never shows half a character.
+    if (m_high)
+        decoded(QChar(std::exchange(m_high, 0)));
+    if (c.isHighSurrogate())
+        m_high = c.unicode();
+    else
+        decoded(c);
+}
+
+void StreamingAnswerParser::decoded(QChar c) {
+    if (m_state == State::InKey) {
+        m_string += c;
+    } else if (m_state == State::InValue) {
+        if (m_field == Field::Id)
+            m_string += c;
+        else if (m_field == Field::Text)
+            m_elementText += c;
+        if (m_target >= 0)
+            show(m_target, c);
+    }
+}
+
+void StreamingAnswerParser::startValue() {
+    if (!m_array) {
+        m_target = m_slotOf.value(m_string.trimmed(), -1);
+        if (m_target >= 0)
+            clearSlot(m_target);
+        return;
+    }
+    m_field = m_string == QLatin1String("id")                                                 ? Field::Id
+              : m_string == QLatin1String("text") || m_string == QLatin1String("translation") ? Field::Text
+                                                                                              : Field::Other;
+    m_string.clear();
+    m_target = -1;
+    if (m_field == Field::Text) {
+        m_elementText.clear();
+        m_elementHasText = true;
+        m_target = m_elementId.isEmpty() ? -1 : m_slotOf.value(m_elementId, -1);
+        if (m_target >= 0)
+            clearSlot(m_target);
+    }
+}
+
+void StreamingAnswerParser::endValue() {
+    if (m_array && m_field == Field::Id) {
+        m_elementId = m_string.trimmed();
+        const qsizetype slot = m_elementId.isEmpty() ? -1 : m_slotOf.value(m_elementId, -1);
+        if (slot >= 0 && m_elementHasText) {
+            // The text came before the id: show it now.
+            clearSlot(slot);
+            for (const QChar c : std::as_const(m_elementText))
+                show(slot, c);
+        }
+    }
+    m_target = -1;
+    m_field = Field::Other;
+}
+
+void StreamingAnswerParser::clearSlot(qsizetype index) {
+    Slot &slot = m_slots[index];
+    slot.shown.clear();
+    slot.token.clear();
+    slot.tokenPhase = 0;
+    slot.changed = true;
+}
+
+void StreamingAnswerParser::show(qsizetype index, QChar c) {
+    Slot &slot = m_slots[index];
+    slot.changed = true;
+    if (slot.token.isEmpty()) {
+        if (c == kOpen)
+            slot.token = c;
+        else
+            slot.shown += c;
+        return;
+    }
+    // A token is ⟦, spaces, digits, spaces, ⟧; phase 0: before the digits, 1: in them, 2: after them.
+    const bool space = c.isSpace();
+    const bool digit = c >= QLatin1Char('0') && c <= QLatin1Char('9');
+    const bool close = c == kClose && slot.tokenPhase > 0;
+    if (!(space || close || (digit && slot.tokenPhase < 2))) {
+        // Not a token after all: it is text, and c may begin the next one.
+        slot.shown += slot.token;
+        slot.token.clear();
+        slot.tokenPhase = 0;
+        show(index, c);
+        return;
+    }
+    if (!close) {
+        if (digit)
+            slot.tokenPhase = 1;
+        else if (slot.tokenPhase == 1)
+            slot.tokenPhase = 2;
+        slot.token += c;
+        return;
+    }
+    bool ok = false;
+    const int n = QStringView(slot.token).sliced(1).trimmed().toInt(&ok);
+    if (ok && n < slot.originals.size())
+        slot.shown += slot.originals[n];
+    else
+        slot.shown += slot.token + c;
+    slot.token.clear();
+    slot.tokenPhase = 0;
 }
 
 } // namespace overtext

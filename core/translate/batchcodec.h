@@ -25,13 +25,33 @@ ProtectedText protectSpans(const QString &text);
 /// trusted for that text. Tolerates spaces inside the brackets (`⟦ 0 ⟧`). Pure function.
 std::optional<QString> restoreSpans(const QString &translated, const QStringList &originals);
 
-/// Removes `<think>…</think>` (and `<thinking>`) blocks anywhere; text before an orphan closing tag and after an
-/// unclosed opening tag is reasoning too and goes as well. Pure function.
-QString stripThinkBlocks(const QString &text);
+/**
+ * Reads an answer as it streams in and passes on only its visible part: `<think>…</think>` and `<thinking>…</thinking>`
+ * blocks (tags in any case) are dropped, and an orphan closing tag means everything before it was reasoning (some chat
+ * templates open the block themselves). Each character is looked at once, so a whole answer costs linear time however
+ * it is cut; a possible tag cut by the end of a delta ("<thi") is held back until the next one says what it is.
+ * A value type; one per answer, one thread at a time.
+ */
+class ThinkFilter {
+public:
+    /// What one feed() adds to the visible text.
+    struct Visible {
+        bool restarted = false; ///< an orphan closing tag came: drop all visible text before \a text
+        QString text;           ///< visible characters to append
+    };
+    /// Reads \a delta.
+    Visible feed(QStringView delta);
+    /// Ends the answer: a held-back "<thi" that never became a tag is visible after all.
+    Visible finish();
 
-/// The visible part of an answer still streaming in: stripThinkBlocks(), and a trailing "<thi…" that may yet become
-/// an opening tag is held back. Pure function.
-QString visibleAnswerSoFar(const QString &text);
+private:
+    void take(QChar c, Visible &out);
+    QString m_tag;    // a '<' and what followed it while it may still become a tag
+    int m_block = -1; // inside a block: 0 <think>, 1 <thinking>; -1 outside
+};
+
+/// The visible part of a whole answer: ThinkFilter over all of it (an unclosed block hides the rest). Pure function.
+QString stripThinkBlocks(const QString &text);
 
 /**
  * True when a translation looks wrong enough that the unit should be re-sent on its own: it equals its source
@@ -89,9 +109,13 @@ public:
 /**
  * Reads an answer while it streams in and reports each unit's translation so far, so a preview can show text live.
  *
- * Fed the answer text as it grows (any split, including inside JSON escapes and think tags). It re-reads the answer
- * loosely from the start on each feed, which is cheap for batch-sized answers. Only ids of the batch are reported;
- * tokens already complete are shown restored. A value type; one per answer, one thread at a time.
+ * Fed the answer text as it grows (any split, including inside JSON escapes, tokens and think tags). It reads loosely:
+ * think blocks are skipped (ThinkFilter), the first `{` or `[` that holds a string value starts an object {id: text},
+ * an array [{id, text}] or a one-key wrapper around either (braces in chatter before it are passed over); after that,
+ * what it does not understand ends the reading (decode() reads the whole answer exactly at the end). Each character
+ * is looked at once — feeding a whole answer costs linear time however it is cut — and what is reported after a feed
+ * depends only on the text so far, never on the cuts. Only ids of the batch are reported; complete tokens are shown
+ * restored, a token still arriving is held back. A value type; one per answer, one thread at a time.
  */
 class StreamingAnswerParser {
 public:
@@ -107,10 +131,59 @@ public:
     const QString &text() const { return m_text; }
 
 private:
+    /// Where the loose JSON reading stands.
+    enum class State {
+        Seek,        // before the first '{' or '['
+        ArrayNext,   // in the array, before an element
+        ExpectKey,   // in an object, before a key or its end
+        InKey,       // in a key string
+        AfterKey,    // before the ':'
+        BeforeValue, // before a value
+        InValue,     // in a string value
+        SkipValue,   // in a value that is not a string (number, literal, nested object or array)
+        SkipString,  // in a string inside a skipped value
+        Done         // after the end, or after something not understood
+    };
+    /// One id's text as shown: tokens restored as they complete.
+    struct Slot {
+        QString id;
+        QStringList originals;
+        QString shown;
+        QString token;      // "⟦", "⟦ 1" … while a token may still be arriving
+        int tokenPhase = 0; // 0: before its digits, 1: in them, 2: after them
+        QString reported;
+        bool changed = false;
+    };
+    enum class Field { Other, Id, Text }; // array form: which field of the element a value is
+
+    void read(QChar c);
+    void fail(QChar c);
+    bool readString(QChar c);
+    void character(QChar c);
+    void decoded(QChar c);
+    void startValue();
+    void endValue();
+    void show(qsizetype slot, QChar c);
+    void clearSlot(qsizetype slot);
+    void restart();
+
     QString m_text;
-    QStringList m_ids;
-    QHash<QString, QStringList> m_spans;
-    QHash<QString, QString> m_reported;
+    ThinkFilter m_think;
+    QHash<QString, qsizetype> m_slotOf;
+    QList<Slot> m_slots; // in the batch's order
+
+    State m_state = State::Seek;
+    bool m_array = false;
+    bool m_entered = false;  // a string value was read: from now on, what is not understood ends the reading
+    int m_depth = 0;         // nesting inside a skipped value
+    QString m_escape;        // a backslash and what followed it while the escape is incomplete
+    char16_t m_high = 0;     // a decoded high surrogate, passed on with the character after it
+    QString m_string;        // the key being read; in the array form also the id value being read
+    qsizetype m_target = -1; // the slot the string value being read goes to, -1: none
+    Field m_field = Field::Other;
+    QString m_elementId;           // array form: the current element's id, once complete
+    QString m_elementText;         // array form: the current element's text so far (tokens not restored)
+    bool m_elementHasText = false; // array form
 };
 
 } // namespace overtext

@@ -109,6 +109,36 @@ QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest
     co_return result;
 }
 
+QCoro::Task<SseCallResult> sseCall(QPointer<NetworkPool> pool, QNetworkRequest request, QByteArray body,
+                                   CancelToken cancel, HttpCallOptions options,
+                                   std::function<void(const SseEvent &)> onEvent, std::function<void()> onRead) {
+    SseCallResult result;
+    SseParser sse;
+    auto onChunk = [&](const QByteArray &bytes) {
+        if (!result.sawEvent && result.unstreamed.size() < 8 * 1024 * 1024)
+            result.unstreamed += bytes;
+        for (const SseEvent &ev : sse.feed(bytes)) {
+            if (!result.sawEvent) {
+                result.sawEvent = true;
+                result.unstreamed.clear();
+            }
+            onEvent(ev);
+        }
+        if (onRead)
+            onRead();
+    };
+    result.http = co_await httpCall(std::move(pool), std::move(request), std::move(body), std::move(cancel),
+                                    std::move(options), onChunk);
+    for (const SseEvent &ev : sse.finish()) {
+        result.sawEvent = true;
+        result.unstreamed.clear();
+        onEvent(ev);
+    }
+    if (onRead)
+        onRead();
+    co_return result;
+}
+
 qint64 retryAfterFromHeaders(const QHash<QByteArray, QByteArray> &headers, const QDateTime &now) {
     const QByteArray retryAfter = headers.value("retry-after").trimmed();
     if (!retryAfter.isEmpty()) {

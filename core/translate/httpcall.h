@@ -2,6 +2,7 @@
 
 #include "translate/networkpool.h"
 #include "translate/provider.h"
+#include "translate/sseparser.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -46,6 +47,23 @@ struct HttpCallOptions {
 QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest request, QByteArray body,
                                      CancelToken cancel, HttpCallOptions options,
                                      std::function<void(const QByteArray &)> onChunk);
+
+/// What sseCall() saw.
+struct SseCallResult {
+    HttpCallResult http;
+    bool sawEvent = false; ///< at least one event arrived
+    QByteArray unstreamed; ///< without any event: the first 8 MiB of a 2xx body (a server that ignored stream:true)
+};
+
+/**
+ * httpCall() for an answer in Server-Sent Events: each event of a 2xx stream goes to \a onEvent as it completes, and
+ * \a onRead (if set) is called after the events of each network read and once at the end, so that work which only
+ * needs doing once per read (reading a growing answer, telling the preview) is done once per read, not per event.
+ * Same thread and lifetime contract as httpCall(); never throws.
+ */
+QCoro::Task<SseCallResult> sseCall(QPointer<NetworkPool> pool, QNetworkRequest request, QByteArray body,
+                                   CancelToken cancel, HttpCallOptions options,
+                                   std::function<void(const SseEvent &)> onEvent, std::function<void()> onRead);
 
 /// Milliseconds the server asked us to wait, from Retry-After (seconds or HTTP date, relative to \a now) or from
 /// x-ratelimit-reset-requests/-tokens ("1s", "6m0s", "20ms", or seconds); -1 when it did not say.

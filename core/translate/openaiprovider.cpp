@@ -2,7 +2,7 @@
 
 #include "translate/batchcodec.h"
 #include "translate/httpcall.h"
-#include "translate/sseparser.h"
+#include "translate/streamedanswer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +14,100 @@ namespace {
 const QString kService = QStringLiteral("The OpenAI-compatible server");
 
 } // namespace
+
+/// What one streamed request needs, copied from the provider before the first co_await (the provider may go away).
+struct OpenAiProvider::StreamCall {
+    QPointer<NetworkPool> pool;
+    QNetworkRequest request;
+    QByteArray bodyWithUsage;
+    QByteArray bodyWithoutUsage;
+    bool includeUsage = true;
+    HttpCallOptions options;
+    QString secret;
+};
+
+/// Sends one chat completion and reads its answer: delta.content of each chunk (reasoning_content / reasoning are the
+/// model's thoughts and stay out), usage, finish_reason / [DONE], error events, and the one JSON completion of a
+/// server that ignores stream:true. Asks once more without stream_options when the server refuses that field.
+QCoro::Task<Result<StreamedAnswer>> OpenAiProvider::streamAnswer(StreamCall call, CancelToken cancel, AnswerSink sink) {
+    bool includeUsage = call.includeUsage;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        StreamedAnswer answer;
+        QString pending; // the answer's pieces in the events of one network read
+        bool done = false;
+        QString streamError;
+        auto readUsage = [&answer](const QJsonObject &usage) {
+            answer.inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger(-1);
+            answer.outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger(-1);
+        };
+        auto onEvent = [&](const SseEvent &ev) {
+            const QByteArray data = ev.data.trimmed();
+            if (data == "[DONE]") {
+                done = true;
+                return;
+            }
+            const QJsonObject o = QJsonDocument::fromJson(data).object();
+            const QJsonValue error = o.value(QLatin1String("error"));
+            if (error.isObject() || error.isString()) {
+                streamError = serverMessage(data);
+                return;
+            }
+            const QJsonValue usage = o.value(QLatin1String("usage"));
+            if (usage.isObject())
+                readUsage(usage.toObject());
+            const QJsonObject choice = o.value(QLatin1String("choices")).toArray().first().toObject();
+            const QJsonValue content = choice.value(QLatin1String("delta")).toObject().value(QLatin1String("content"));
+            if (content.isString())
+                pending += content.toString();
+            const QJsonValue finish = choice.value(QLatin1String("finish_reason"));
+            if (finish.isString() && !finish.toString().isEmpty())
+                done = true;
+        };
+        auto onRead = [&]() { passOn(pending, answer, sink); };
+        const SseCallResult sse =
+            co_await sseCall(call.pool, call.request, includeUsage ? call.bodyWithUsage : call.bodyWithoutUsage, cancel,
+                             call.options, onEvent, onRead);
+        const HttpCallResult &http = sse.http;
+        answer.url = http.url;
+        if (!sse.sawEvent && http.status >= 200 && http.status < 300) {
+            const QJsonObject completion = QJsonDocument::fromJson(sse.unstreamed).object();
+            const QJsonValue content = completion.value(QLatin1String("choices"))
+                                           .toArray()
+                                           .first()
+                                           .toObject()
+                                           .value(QLatin1String("message"))
+                                           .toObject()
+                                           .value(QLatin1String("content"));
+            if (content.isString()) {
+                pending = content.toString();
+                onRead();
+                readUsage(completion.value(QLatin1String("usage")).toObject());
+                done = true;
+            }
+        }
+        if (auto error = errorFromHttp(http, kService, call.secret)) {
+            // Some servers reject the stream_options field: ask once more without it.
+            if (includeUsage && http.status == 400 && http.body.contains("stream_options")) {
+                includeUsage = false;
+                continue;
+            }
+            if (error->code == Error::Service && (http.status == 400 || http.status == 404 || http.status == 422))
+                error->message += QStringLiteral(" Check the model name and the base URL in the settings.");
+            co_return *error;
+        }
+        if (!streamError.isEmpty())
+            co_return Error{Error::Service,
+                            QStringLiteral("%1 (%2) reported an error mid-answer: %3")
+                                .arg(kService, hostOf(http.url), redactSecret(streamError, call.secret))};
+        if (!done)
+            co_return Error{Error::Network,
+                            QStringLiteral("The connection to %1 dropped mid-answer: the stream ended before the "
+                                           "answer was complete. Try again.")
+                                .arg(hostOf(http.url))};
+        co_return answer;
+    }
+    co_return Error{Error::Internal, QStringLiteral("The request could not be sent.")};
+}
 
 OpenAiProvider::OpenAiProvider(OpenAiConfig config, NetworkPool *pool, QObject *parent)
     : Provider(parent)
@@ -101,130 +195,23 @@ QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translate(Translatio
     }
 }
 
-QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translateBatch(TranslationRequest request, PartialSink sink,
-                                                                           CancelToken cancel) {
-    if (request.units.isEmpty())
-        co_return TranslationBatchResult{}; // nothing to send
-    // Everything the coroutine needs after its first co_await is copied now: `this` may be gone by then.
-    const EncodedBatch batch = BatchCodec::encode(request);
-    const QString secret = m_config.apiKey;
-    const QNetworkRequest netRequest = buildRequest();
-    const QByteArray bodyWithUsage = buildBody(batch, true);
-    const QByteArray bodyWithoutUsage = buildBody(batch, false);
-    const QPointer<NetworkPool> pool = m_pool;
+OpenAiProvider::StreamCall OpenAiProvider::streamCall(const EncodedBatch &prompt) const {
     HttpCallOptions options;
     options.transferTimeoutMs = m_config.transferTimeoutMs;
     options.totalTimeoutMs = m_config.totalTimeoutMs;
-    bool includeUsage = m_config.includeUsage;
+    return StreamCall{m_pool,  buildRequest(), buildBody(prompt, true), buildBody(prompt, false), m_config.includeUsage,
+                      options, m_config.apiKey};
+}
 
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        SseParser sse;
-        StreamingAnswerParser answer(batch);
-        bool done = false;
-        QString streamError;
-        qint64 inputTokens = -1;
-        qint64 outputTokens = -1;
-        auto onEvent = [&](const SseEvent &ev) {
-            const QString data = ev.data.trimmed();
-            if (data == QLatin1String("[DONE]")) {
-                done = true;
-                return;
-            }
-            const QJsonObject o = QJsonDocument::fromJson(data.toUtf8()).object();
-            if (o.value(QLatin1String("error")).isObject() || o.value(QLatin1String("error")).isString()) {
-                streamError = serverMessage(data.toUtf8());
-                return;
-            }
-            const QJsonObject usage = o.value(QLatin1String("usage")).toObject();
-            if (!usage.isEmpty()) {
-                inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger(-1);
-                outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger(-1);
-            }
-            const QJsonObject choice = o.value(QLatin1String("choices")).toArray().first().toObject();
-            // Only delta.content is the answer; reasoning_content / reasoning are the model's thoughts.
-            const QJsonValue content = choice.value(QLatin1String("delta")).toObject().value(QLatin1String("content"));
-            if (content.isString() && !content.toString().isEmpty()) {
-                for (const auto &u : answer.feed(content.toString()))
-                    if (sink)
-                        sink(u.id, u.textSoFar);
-            }
-            const QJsonValue finish = choice.value(QLatin1String("finish_reason"));
-            if (finish.isString() && !finish.toString().isEmpty())
-                done = true;
-        };
-        // A server (or proxy) that ignores stream:true answers one JSON completion: keep the first bytes to read it.
-        QByteArray unstreamed;
-        bool sawEvent = false;
-        auto onChunk = [&](const QByteArray &bytes) {
-            if (!sawEvent && unstreamed.size() < 8 * 1024 * 1024)
-                unstreamed += bytes;
-            for (const SseEvent &ev : sse.feed(bytes)) {
-                sawEvent = true;
-                onEvent(ev);
-            }
-        };
-        const HttpCallResult http = co_await httpCall(pool, netRequest, includeUsage ? bodyWithUsage : bodyWithoutUsage,
-                                                      cancel, options, onChunk);
-        for (const SseEvent &ev : sse.finish()) {
-            sawEvent = true;
-            onEvent(ev);
-        }
-        if (!sawEvent && http.status >= 200 && http.status < 300) {
-            const QJsonObject completion = QJsonDocument::fromJson(unstreamed).object();
-            const QJsonValue content = completion.value(QLatin1String("choices"))
-                                           .toArray()
-                                           .first()
-                                           .toObject()
-                                           .value(QLatin1String("message"))
-                                           .toObject()
-                                           .value(QLatin1String("content"));
-            if (content.isString()) {
-                for (const auto &u : answer.feed(content.toString()))
-                    if (sink)
-                        sink(u.id, u.textSoFar);
-                const QJsonObject usage = completion.value(QLatin1String("usage")).toObject();
-                inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger(-1);
-                outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger(-1);
-                done = true;
-            }
-        }
-
-        if (auto error = errorFromHttp(http, kService, secret)) {
-            // Some servers reject the stream_options field: ask once more without it.
-            if (includeUsage && http.status == 400 && http.body.contains("stream_options")) {
-                includeUsage = false;
-                continue;
-            }
-            if (error->code == Error::Service && (http.status == 400 || http.status == 404 || http.status == 422))
-                error->message += QStringLiteral(" Check the model name and the base URL in the settings.");
-            co_return *error;
-        }
-        if (!streamError.isEmpty())
-            co_return Error{Error::Service, QStringLiteral("%1 (%2) reported an error mid-answer: %3")
-                                                .arg(kService, hostOf(http.url), redactSecret(streamError, secret))};
-        if (!done)
-            co_return Error{Error::Network,
-                            QStringLiteral("The connection to %1 dropped mid-answer: the stream ended before the "
-                                           "answer was complete. Try again.")
-                                .arg(hostOf(http.url))};
-        const DecodedBatch decoded = BatchCodec::decode(batch, answer.text());
-        if (decoded.translations.isEmpty() && !decoded.foundJson && !batch.ids.isEmpty()) {
-            QString said = stripThinkBlocks(answer.text()).simplified();
-            if (said.size() > 200)
-                said = said.left(200) + QStringLiteral("…");
-            co_return Error{Error::Parse, QStringLiteral("The model did not answer with the JSON Overtext asked for; "
-                                                         "it said: \"%1\". Try again or choose another model.")
-                                              .arg(redactSecret(said, secret))};
-        }
-        TranslationBatchResult result;
-        result.translations = decoded.translations;
-        result.suspiciousIds = decoded.suspiciousIds;
-        result.inputTokens =
-            inputTokens >= 0 ? inputTokens : estimateTokens(batch.systemPrompt.size() + batch.userMessage.size());
-        result.outputTokens = outputTokens >= 0 ? outputTokens : estimateTokens(answer.text().size());
-        co_return result;
-    }
-    co_return Error{Error::Internal, QStringLiteral("The request could not be sent.")};
+QCoro::Task<Result<TranslationBatchResult>> OpenAiProvider::translateBatch(TranslationRequest request, PartialSink sink,
+                                                                           CancelToken cancel) {
+    // streamCall() copies the provider's settings before the first co_await: `this` may be gone by then. The task is
+    // named before it is awaited (GCC 12 destroys temporaries of a co_await expression twice).
+    StreamCallFn stream = [this, cancel](const EncodedBatch &batch, AnswerSink pieces) {
+        return streamAnswer(streamCall(batch), cancel, std::move(pieces));
+    };
+    const auto task = translateStreamed(std::move(request), std::move(sink), m_config.apiKey, std::move(stream));
+    co_return co_await task;
 }
 
 QCoro::Task<Result<Completion>> OpenAiProvider::complete(QString system, QString user, CompletionSink sink,
@@ -239,119 +226,11 @@ QCoro::Task<Result<Completion>> OpenAiProvider::complete(QString system, QString
 
 QCoro::Task<Result<Completion>> OpenAiProvider::completeText(QString system, QString user, CompletionSink sink,
                                                              CancelToken cancel) {
-    // The translation body builder serves as is: a batch is only a system prompt and a user message on the wire.
-    EncodedBatch prompt;
-    prompt.systemPrompt = system;
-    prompt.userMessage = user;
-    const QString secret = m_config.apiKey;
-    const QNetworkRequest netRequest = buildRequest();
-    const QByteArray bodyWithUsage = buildBody(prompt, true);
-    const QByteArray bodyWithoutUsage = buildBody(prompt, false);
-    const QPointer<NetworkPool> pool = m_pool;
-    HttpCallOptions options;
-    options.transferTimeoutMs = m_config.transferTimeoutMs;
-    options.totalTimeoutMs = m_config.totalTimeoutMs;
-    bool includeUsage = m_config.includeUsage;
-
-    for (int attempt = 0; attempt < 2; ++attempt) {
-        SseParser sse;
-        QString raw;
-        QString shown;
-        bool done = false;
-        QString streamError;
-        qint64 inputTokens = -1;
-        qint64 outputTokens = -1;
-        auto append = [&](const QString &piece) {
-            raw += piece;
-            const QString visible = visibleAnswerSoFar(raw);
-            if (visible != shown) {
-                shown = visible;
-                if (sink)
-                    sink(shown);
-            }
-        };
-        auto onEvent = [&](const SseEvent &ev) {
-            const QString data = ev.data.trimmed();
-            if (data == QLatin1String("[DONE]")) {
-                done = true;
-                return;
-            }
-            const QJsonObject o = QJsonDocument::fromJson(data.toUtf8()).object();
-            if (o.value(QLatin1String("error")).isObject() || o.value(QLatin1String("error")).isString()) {
-                streamError = serverMessage(data.toUtf8());
-                return;
-            }
-            const QJsonObject usage = o.value(QLatin1String("usage")).toObject();
-            if (!usage.isEmpty()) {
-                inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger(-1);
-                outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger(-1);
-            }
-            const QJsonObject choice = o.value(QLatin1String("choices")).toArray().first().toObject();
-            // Only delta.content is the answer; reasoning_content / reasoning are the model's thoughts.
-            const QJsonValue content = choice.value(QLatin1String("delta")).toObject().value(QLatin1String("content"));
-            if (content.isString() && !content.toString().isEmpty())
-                append(content.toString());
-            const QJsonValue finish = choice.value(QLatin1String("finish_reason"));
-            if (finish.isString() && !finish.toString().isEmpty())
-                done = true;
-        };
-        QByteArray unstreamed;
-        bool sawEvent = false;
-        auto onChunk = [&](const QByteArray &bytes) {
-            if (!sawEvent && unstreamed.size() < 8 * 1024 * 1024)
-                unstreamed += bytes;
-            for (const SseEvent &ev : sse.feed(bytes)) {
-                sawEvent = true;
-                onEvent(ev);
-            }
-        };
-        const HttpCallResult http = co_await httpCall(pool, netRequest, includeUsage ? bodyWithUsage : bodyWithoutUsage,
-                                                      cancel, options, onChunk);
-        for (const SseEvent &ev : sse.finish()) {
-            sawEvent = true;
-            onEvent(ev);
-        }
-        if (!sawEvent && http.status >= 200 && http.status < 300) {
-            const QJsonObject completion = QJsonDocument::fromJson(unstreamed).object();
-            const QJsonValue content = completion.value(QLatin1String("choices"))
-                                           .toArray()
-                                           .first()
-                                           .toObject()
-                                           .value(QLatin1String("message"))
-                                           .toObject()
-                                           .value(QLatin1String("content"));
-            if (content.isString()) {
-                append(content.toString());
-                const QJsonObject usage = completion.value(QLatin1String("usage")).toObject();
-                inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger(-1);
-                outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger(-1);
-                done = true;
-            }
-        }
-        if (auto error = errorFromHttp(http, kService, secret)) {
-            if (includeUsage && http.status == 400 && http.body.contains("stream_options")) {
-                includeUsage = false;
-                continue;
-            }
-            if (error->code == Error::Service && (http.status == 400 || http.status == 404 || http.status == 422))
-                error->message += QStringLiteral(" Check the model name and the base URL in the settings.");
-            co_return *error;
-        }
-        if (!streamError.isEmpty())
-            co_return Error{Error::Service, QStringLiteral("%1 (%2) reported an error mid-answer: %3")
-                                                .arg(kService, hostOf(http.url), redactSecret(streamError, secret))};
-        if (!done)
-            co_return Error{Error::Network,
-                            QStringLiteral("The connection to %1 dropped mid-answer: the stream ended before the "
-                                           "answer was complete. Try again.")
-                                .arg(hostOf(http.url))};
-        Completion result;
-        result.text = stripThinkBlocks(raw).trimmed();
-        result.inputTokens = inputTokens >= 0 ? inputTokens : estimateTokens(system.size() + user.size());
-        result.outputTokens = outputTokens >= 0 ? outputTokens : estimateTokens(raw.size());
-        co_return result;
-    }
-    co_return Error{Error::Internal, QStringLiteral("The request could not be sent.")};
+    StreamCallFn stream = [this, cancel](const EncodedBatch &prompt, AnswerSink pieces) {
+        return streamAnswer(streamCall(prompt), cancel, std::move(pieces));
+    };
+    const auto task = completeStreamed(std::move(system), std::move(user), std::move(sink), std::move(stream));
+    co_return co_await task;
 }
 
 } // namespace overtext

@@ -28,9 +28,13 @@ QList<SseEvent> SseParser::feed(QByteArrayView chunk) {
         const char c = chunk[i];
         if (c != '\n' && c != '\r')
             continue;
-        m_line.append(chunk.data() + lineStart, i - lineStart);
-        processLine(m_line, out);
-        m_line.clear();
+        if (m_line.isEmpty()) {
+            processLine(chunk.sliced(lineStart, i - lineStart), out); // the whole line is in this chunk
+        } else {
+            m_line.append(chunk.data() + lineStart, i - lineStart);
+            processLine(m_line, out);
+            m_line.clear();
+        }
         if (c == '\r') {
             if (i + 1 < chunk.size()) {
                 if (chunk[i + 1] == '\n')
@@ -100,7 +104,7 @@ void SseParser::dispatch(QList<SseEvent> &out) {
         SseEvent ev;
         if (!m_event.isEmpty())
             ev.event = m_event;
-        ev.data = QString::fromUtf8(m_data);
+        ev.data = m_data;
         ev.id = m_lastId;
         ev.retryMs = m_retryMs;
         out.append(std::move(ev));

@@ -10,7 +10,7 @@ namespace overtext {
 /// One dispatched Server-Sent Event.
 struct SseEvent {
     QString event = QStringLiteral("message"); ///< the `event:` field, "message" when the stream gave none
-    QString data;                              ///< all `data:` lines of the event joined with '\n'
+    QByteArray data;                           ///< all `data:` lines of the event joined with '\n' (UTF-8, as sent)
     QString id;                                ///< the last event id seen so far (`id:` field, sticky as the spec says)
     qint64 retryMs = -1;                       ///< the `retry:` field of this event, -1 if absent
 };

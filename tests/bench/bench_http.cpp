@@ -1,9 +1,17 @@
-// Scheduler throughput over real HTTP: Overtext's OpenAI-compatible provider and scheduler against the fake
-// OpenAI server (SSE) answering after 200 ms, in a separate process, beside a plain asyncio + aiohttp client
-// (tests/bench/asyncio_baseline.py) sending the same requests with the same concurrency.
-// Usage: bench_http [segments=2000] [segmentsPerRequest=20] [concurrency...=1 8 32 64]
+// Scheduler throughput over real HTTP: Overtext's OpenAI-compatible provider and scheduler against the fake OpenAI
+// server (SSE, answering after 200 ms, in 4 KiB writes by default) in a separate process, so that its CPU time is not
+// counted, beside a plain asyncio + aiohttp client (tests/bench/asyncio_baseline.py) doing the same work: the same
+// requests with the same concurrency, every event's JSON and the answer's JSON decoded. Usage: bench_http
+// [segments=2000] [segmentsPerRequest=8] [concurrency...=1 8 32 64]
+//        BENCH_RUNS=n (default 2): each point is run n times and the best wall and CPU time are printed
+//        BENCH_WRITE_BYTES=n (default 4096): the server writes its streams in pieces of n bytes; 0: in the fake's
+//        16-160-byte slices, one per event-loop turn of its thread
+//        BENCH_URL=http://…: use a server started elsewhere (bench_http --serve), e.g. to profile the client alone
 //        bench_http --serve      (internal: runs the fake server and prints its URL)
+// Prints per concurrency: requests, ideal = requests / concurrency * latency, and for each client its wall time, the
+// ratio ideal / wall and its CPU time (user + system, all threads of the client's process), with the load average.
 #include "engine/scheduler.h"
+#include "fakes/benchrun.h"
 #include "fakes/fakehttpserver.h"
 #include "fakes/fakeprovider.h"
 #include "fakes/fakeservices.h"
@@ -12,28 +20,64 @@
 #include "translate/openaiprovider.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QEventLoop>
-#include <QJsonArray>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryFile>
 
-#include <sys/resource.h>
-
-#include <cmath>
 #include <cstdio>
 
 using namespace overtext;
 
 namespace {
-double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 constexpr int kLatencyMs = 200;
+
+QByteArray loadAverage() {
+    QFile f(QStringLiteral("/proc/loadavg"));
+    return f.open(QIODevice::ReadOnly) ? f.readAll().split(' ').mid(0, 3).join(' ') : QByteArray("?");
+}
+
+using testsupport::SchedulerRun;
+
+/// Overtext: the scheduler and the OpenAI-compatible provider translating \a units.
+SchedulerRun overtextRun(const QString &base, const QList<TranslationUnit> &units, int perRequest, int concurrency) {
+    int maxLen = 0;
+    for (const auto &u : units)
+        maxLen = std::max(maxLen, int(u.text.size()));
+    OpenAiConfig config;
+    config.baseUrl = QUrl(base + QStringLiteral("/v1"));
+    config.model = QStringLiteral("fake");
+    config.batchBudgetChars = maxLen * perRequest;
+    OpenAiProvider provider(config);
+    return testsupport::runScheduler(&provider, units, concurrency);
+}
+
+/// The asyncio + aiohttp client sending \a requests copies of \a bodyFile.
+SchedulerRun asyncioRun(const QString &base, const QString &bodyFile, int requests, int concurrency) {
+    QProcess py;
+    py.start(QStringLiteral("/usr/bin/python3"),
+             {testpaths::sourceDir() + QStringLiteral("/tests/bench/asyncio_baseline.py"),
+              base + QStringLiteral("/v1/chat/completions"), QString::number(requests), QString::number(concurrency),
+              bodyFile});
+    py.waitForFinished(-1);
+    const QJsonObject ref = QJsonDocument::fromJson(py.readAllStandardOutput()).object();
+    SchedulerRun run;
+    run.wallMs = ref.value(QStringLiteral("wall_s")).toDouble() * 1000;
+    run.cpuMs = ref.value(QStringLiteral("cpu_s")).toDouble() * 1000;
+    run.requests = requests;
+    run.done = ref.value(QStringLiteral("translations")).toInt();
+    return run;
+}
+
+SchedulerRun best(const SchedulerRun &a, const SchedulerRun &b) {
+    SchedulerRun r = a;
+    r.wallMs = std::min(a.wallMs, b.wallMs);
+    r.cpuMs = std::min(a.cpuMs, b.cpuMs);
+    r.done = std::min(a.done, b.done);
+    return r;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -43,20 +87,39 @@ int main(int argc, char **argv) {
         testsupport::FakeBehaviour b;
         b.firstByteDelayMs = kLatencyMs;
         b.chunkDelayMs = 0;
-        testsupport::FakeServerThread server(testsupport::fakeOpenAiHandler(b));
+        // The fake slices its streams into 16-160-byte writes, one event-loop turn each, as a server sending token by
+        // token would: with 64 streams at once its single thread, not the client, then sets the pace. A server whose
+        // answer is ready after the latency writes it as fast as the socket takes it: by default here in pieces of
+        // 4 KiB (about four per answer of 8 segments); BENCH_WRITE_BYTES=0 keeps the fake's slices.
+        const int writeBytes =
+            qEnvironmentVariableIsSet("BENCH_WRITE_BYTES") ? qEnvironmentVariableIntValue("BENCH_WRITE_BYTES") : 4096;
+        testsupport::FakeServerThread server(
+            [handler = testsupport::fakeOpenAiHandler(b), writeBytes](testsupport::FakeRequest &r) {
+                testsupport::FakeResponse response = handler(r);
+                QList<QByteArray> pieces;
+                for (const QByteArray &chunk : std::as_const(response.chunks)) {
+                    if (pieces.isEmpty() || pieces.last().size() >= writeBytes)
+                        pieces.append(chunk);
+                    else
+                        pieces.last() += chunk;
+                }
+                response.chunks = pieces;
+                return response;
+            });
         std::printf("%s\n", server.baseUrl().toString().toUtf8().constData());
         std::fflush(stdout);
         return app.exec();
     }
     const int segments = args.value(0, QStringLiteral("2000")).toInt();
-    const int perRequest = std::max(1, args.value(1, QStringLiteral("20")).toInt());
+    const int perRequest = std::max(1, args.value(1, QStringLiteral("8")).toInt());
+    const int runs =
+        std::max(1, qEnvironmentVariableIsSet("BENCH_RUNS") ? qEnvironmentVariableIntValue("BENCH_RUNS") : 2);
     QList<int> levels;
     for (int i = 2; i < args.size(); ++i)
         levels.append(args[i].toInt());
     if (levels.isEmpty())
         levels = {1, 8, 32, 64};
 
-    // BENCH_URL: use a server started elsewhere (bench_http --serve), e.g. to profile the client alone.
     QProcess server;
     QString base = qEnvironmentVariable("BENCH_URL");
     if (base.isEmpty()) {
@@ -66,70 +129,42 @@ int main(int argc, char **argv) {
         base = QString::fromUtf8(server.readLine()).trimmed();
     }
     const auto units = testsupport::makeUnits(segments);
-    int maxLen = 0;
-    for (const auto &u : units)
-        maxLen = std::max(maxLen, int(u.text.size()));
 
     // The body the baseline sends: one of Overtext's own requests, same size and shape.
     TranslationRequest sample;
     sample.targetLang = QStringLiteral("es");
     sample.units = units.mid(0, perRequest);
-    const EncodedBatch encoded = BatchCodec::encode(sample);
+    OpenAiConfig sampleConfig;
+    sampleConfig.model = QStringLiteral("fake");
     QTemporaryFile bodyFile;
-    bodyFile.open();
-    bodyFile.write(
-        QJsonDocument(QJsonObject{{QStringLiteral("model"), QStringLiteral("fake")},
-                                  {QStringLiteral("stream"), true},
-                                  {QStringLiteral("messages"),
-                                   QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("system")},
-                                                          {QStringLiteral("content"), encoded.systemPrompt}},
-                                              QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                                          {QStringLiteral("content"), encoded.userMessage}}}}})
-            .toJson(QJsonDocument::Compact));
+    if (!bodyFile.open())
+        return 1;
+    bodyFile.write(OpenAiProvider(sampleConfig).buildBody(BatchCodec::encode(sample), true));
     bodyFile.flush();
 
-    std::printf("bench_http: %d segments, %d per request, %d ms server latency, fake OpenAI server over loopback\n",
-                segments, perRequest, kLatencyMs);
-    std::printf("%11s %9s %9s %9s %6s %9s | %12s %6s %9s\n", "concurrency", "requests", "wall ms", "ideal ms", "ratio",
-                "cpu ms", "asyncio wall", "ratio", "cpu ms");
+    std::printf("bench_http: %d segments, %d per request, %d ms server latency, fake OpenAI server (SSE) in its own "
+                "process over loopback, BENCH_WRITE_BYTES=%s; best of %d runs; load average %s\n",
+                segments, perRequest, kLatencyMs,
+                qEnvironmentVariable("BENCH_WRITE_BYTES", QStringLiteral("4096")).toUtf8().constData(), runs,
+                loadAverage().constData());
+    std::printf("%11s %8s %8s | %30s | %30s\n", "", "", "", "Overtext", "asyncio + aiohttp");
+    std::printf("%11s %8s %8s | %9s %6s %13s | %9s %6s %13s | %s\n", "concurrency", "requests", "ideal ms", "wall ms",
+                "ratio", "cpu ms", "wall ms", "ratio", "cpu ms", "load");
     for (int concurrency : levels) {
-        OpenAiConfig config;
-        config.baseUrl = QUrl(base + QStringLiteral("/v1"));
-        config.model = QStringLiteral("fake");
-        config.batchBudgetChars = maxLen * perRequest;
-        OpenAiProvider provider(config);
-        SchedulerOptions o;
-        o.concurrency = concurrency;
-        o.targetLang = QStringLiteral("es");
-        Scheduler scheduler(&provider, o);
-        int done = 0, failed = 0;
-        QObject::connect(&scheduler, &Scheduler::unitDone, [&done] { ++done; });
-        QObject::connect(&scheduler, &Scheduler::unitFailed, [&failed] { ++failed; });
-        QEventLoop loop;
-        QObject::connect(&scheduler, &Scheduler::documentFinished, &loop, &QEventLoop::quit);
-        const double cpu0 = cpuSeconds();
-        QElapsedTimer wall;
-        wall.start();
-        scheduler.addUnits(QStringLiteral("doc"), units);
-        scheduler.finishInput(QStringLiteral("doc"));
-        loop.exec();
-        const double wallMs = wall.nsecsElapsed() / 1e6;
-        const double cpuMs = (cpuSeconds() - cpu0) * 1000;
-        const int requests = scheduler.requestCount();
-        const double ideal = double(requests) / concurrency * kLatencyMs;
-
-        QProcess py;
-        py.start(QStringLiteral("/usr/bin/python3"),
-                 {testpaths::sourceDir() + QStringLiteral("/tests/bench/asyncio_baseline.py"),
-                  base + QStringLiteral("/v1/chat/completions"), QString::number(requests),
-                  QString::number(concurrency), bodyFile.fileName()});
-        py.waitForFinished(-1);
-        const QJsonObject ref = QJsonDocument::fromJson(py.readAllStandardOutput()).object();
-        const double pyWall = ref.value(QStringLiteral("wall_s")).toDouble() * 1000;
-        const double pyCpu = ref.value(QStringLiteral("cpu_s")).toDouble() * 1000;
-        std::printf("%11d %9d %9.0f %9.0f %6.3f %9.0f | %12.0f %6.3f %9.0f   (%d done, %d failed)\n", concurrency,
-                    requests, wallMs, ideal, ideal / wallMs, cpuMs, pyWall, pyWall > 0 ? ideal / pyWall : 0.0, pyCpu,
-                    done, failed);
+        SchedulerRun ours = overtextRun(base, units, perRequest, concurrency);
+        SchedulerRun theirs = asyncioRun(base, bodyFile.fileName(), ours.requests, concurrency);
+        for (int i = 1; i < runs; ++i) {
+            ours = best(ours, overtextRun(base, units, perRequest, concurrency));
+            theirs = best(theirs, asyncioRun(base, bodyFile.fileName(), ours.requests, concurrency));
+        }
+        const double ideal = double(ours.requests) / concurrency * kLatencyMs;
+        std::printf("%11d %8d %8.0f | %9.0f %6.3f %13.0f | %9.0f %6.3f %13.0f | %s", concurrency, ours.requests, ideal,
+                    ours.wallMs, ideal / ours.wallMs, ours.cpuMs, theirs.wallMs,
+                    theirs.wallMs > 0 ? ideal / theirs.wallMs : 0.0, theirs.cpuMs, loadAverage().constData());
+        if (ours.done != segments || theirs.done != ours.requests * perRequest)
+            std::printf("   (translated: Overtext %d of %d, asyncio %d of %d)", ours.done, segments, theirs.done,
+                        ours.requests * perRequest);
+        std::printf("\n");
         std::fflush(stdout);
     }
     if (server.state() != QProcess::NotRunning) {

@@ -3,26 +3,15 @@
 // Prints, per concurrency: requests, wall time, the ideal (requests / concurrency * latency) and the ideal in whole
 // rounds (ceil(requests / concurrency) * latency) with their ratios, CPU time (getrusage).
 #include "engine/scheduler.h"
+#include "fakes/benchrun.h"
 #include "fakes/fakeprovider.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QEventLoop>
-
-#include <sys/resource.h>
 
 #include <cmath>
 #include <cstdio>
 
 using namespace overtext;
-
-namespace {
-double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-} // namespace
 
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
@@ -49,26 +38,11 @@ int main(int argc, char **argv) {
         provider.latencyMs = kLatencyMs;
         provider.exactTimer = true;
         provider.budget = maxLen * perBatch;
-        SchedulerOptions o;
-        o.concurrency = concurrency;
-        o.targetLang = QStringLiteral("es");
-        Scheduler scheduler(&provider, o);
-        int settled = 0;
-        QObject::connect(&scheduler, &Scheduler::unitDone, [&settled] { ++settled; });
-        QObject::connect(&scheduler, &Scheduler::unitFailed, [&settled] { ++settled; });
-        // A real event loop: QTest::qWaitFor sleeps 10 ms between rounds of events, which would show up as latency.
-        QEventLoop loop;
-        QObject::connect(&scheduler, &Scheduler::documentFinished, &loop, &QEventLoop::quit);
-
-        const double cpu0 = cpuSeconds();
-        QElapsedTimer wall;
-        wall.start();
-        scheduler.addUnits(QStringLiteral("doc"), units);
-        scheduler.finishInput(QStringLiteral("doc"));
-        loop.exec();
-        const double wallMs = double(wall.nsecsElapsed()) / 1e6;
-        const double cpuMs = (cpuSeconds() - cpu0) * 1000.0;
-        const int requests = int(provider.calls.size());
+        const testsupport::SchedulerRun run = testsupport::runScheduler(&provider, units, concurrency);
+        const double wallMs = run.wallMs;
+        const double cpuMs = run.cpuMs;
+        const int requests = run.requests;
+        const int settled = run.done + run.failed;
         const double ideal = double(requests) / concurrency * kLatencyMs;
         const double waves = std::ceil(double(requests) / concurrency) * kLatencyMs; // whole rounds of requests
         std::printf("%11d %9d %9.0f %9.0f %6.3f %10.0f %6.3f %8.0f %13d %11.1f\n", concurrency, requests, wallMs, ideal,

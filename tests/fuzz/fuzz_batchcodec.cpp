@@ -3,7 +3,8 @@
 // Input byte 0 picks a mode:
 //  - even: the rest is an arbitrary answer (UTF-8). BatchCodec::decode() and StreamingAnswerParser must not crash or
 //    hang, decode() may only answer ids of the batch, and the streaming parser's last word on each id must not depend
-//    on how the answer was cut (it re-reads the whole answer on every feed, by design).
+//    on how the answer was cut (it reads each character once, so its state after a feed is a function of the text so
+//    far).
 //  - odd: the rest is a list of unit texts separated by 0x1F; the batch is encoded and its own user message (a JSON
 //    object of exactly the protected texts) is read back as the answer. Both readers must return every text: decode()
 //    the trimmed source, the streaming parser the source itself.

@@ -17,7 +17,7 @@ namespace {
 QString describe(const QList<SseEvent> &events) {
     QString s;
     for (const SseEvent &e : events)
-        s += QStringLiteral("[%1|%2|%3|%4]").arg(e.event, e.data, e.id).arg(e.retryMs);
+        s += QStringLiteral("[%1|%2|%3|%4]").arg(e.event, QString::fromUtf8(e.data), e.id).arg(e.retryMs);
     return s;
 }
 
