@@ -2,7 +2,7 @@
 // OpenAI server (SSE) answering after 200 ms, in a separate process, beside a plain asyncio + aiohttp client
 // (tests/bench/asyncio_baseline.py) sending the same requests with the same concurrency.
 // Usage: bench_http [segments=2000] [segmentsPerRequest=20] [concurrency...=1 8 32 64]
-//        bench_http --serve      (internal: runs the fake server and prints its URL)
+//        bench_http --serve [firstByteMs=200 [chunkDelayMs=0]]   (runs the fake server and prints its URL)
 #include "engine/scheduler.h"
 #include "fakes/fakehttpserver.h"
 #include "fakes/fakeprovider.h"
@@ -41,8 +41,8 @@ int main(int argc, char **argv) {
     QStringList args = app.arguments().mid(1);
     if (args.value(0) == QLatin1String("--serve")) {
         testsupport::FakeBehaviour b;
-        b.firstByteDelayMs = kLatencyMs;
-        b.chunkDelayMs = 0;
+        b.firstByteDelayMs = args.value(1, QString::number(kLatencyMs)).toInt();
+        b.chunkDelayMs = args.value(2, QStringLiteral("0")).toInt();
         testsupport::FakeServerThread server(testsupport::fakeOpenAiHandler(b));
         std::printf("%s\n", server.baseUrl().toString().toUtf8().constData());
         std::fflush(stdout);
