@@ -265,7 +265,20 @@ QCoro::Task<> PagePreview::renderPage(int page, double dpi, double pageScale, qu
     schedule();
 }
 
-void PagePreview::paintEvent(QPaintEvent *) {
+void PagePreview::drawPageImage(QPainter &painter, const QRectF &target, const QImage &image) {
+    const QSizeF logical = image.deviceIndependentSize();
+    if (std::abs(logical.width() - target.width()) < 1.5 && std::abs(logical.height() - target.height()) < 1.5) {
+        // Pixel for pixel: a plain blit, several times faster than a scaled one.
+        painter.drawImage(target.topLeft().toPoint(), image);
+    } else {
+        // A rendering at another zoom stands in, scaled, until the new one arrives.
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+        painter.drawImage(target, image);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    }
+}
+
+void PagePreview::paintEvent(QPaintEvent *event) {
     QPainter painter(viewport());
     if (m_layout.isEmpty()) {
         painter.setPen(palette().color(QPalette::Light));
@@ -281,22 +294,25 @@ void PagePreview::paintEvent(QPaintEvent *) {
     const int first = pageAtContentY(top);
     const int last = pageAtContentY(top + viewport()->height());
     const QColor shadow(0, 0, 0, 60);
-    const QRect visible = viewport()->rect();
+    const QRect dirty = event->rect(); // scrolling repaints only the strip that comes into view
     for (int p = first; p <= last; ++p) {
         // The page, and in side-by-side mode its copy on the right with the translation over it.
         const QRectF original = pageRect(p);
         const QRectF translated = translationRect(p);
         for (const QRectF &r : m_sideBySide ? QList<QRectF>{original, translated} : QList<QRectF>{original}) {
-            if (!r.intersects(visible))
+            if (!r.intersects(dirty))
                 continue;
-            painter.fillRect(r.translated(2, 2), shadow);
-            painter.fillRect(r, Qt::white);
+            // The shadow on the right and bottom edges only: blending a whole page of it costs a frame.
+            painter.fillRect(QRectF(r.right(), r.top() + 2, 2, r.height()), shadow);
+            painter.fillRect(QRectF(r.left() + 2, r.bottom(), r.width() - 2, 2), shadow);
             const auto it = m_images.constFind(p);
-            if (it != m_images.cend()) {
-                // A rendering at another zoom stands in, scaled, until the new one arrives.
-                painter.setRenderHint(QPainter::SmoothPixmapTransform, !qFuzzyCompare(it->scale, s));
-                painter.drawImage(r, it->image);
+            if (it != m_images.cend() && !it->image.hasAlphaChannel()) {
+                drawPageImage(painter, r, it->image);
+            } else if (it != m_images.cend()) {
+                painter.fillRect(r, Qt::white);
+                drawPageImage(painter, r, it->image);
             } else {
+                painter.fillRect(r, Qt::white);
                 painter.setPen(QColor(0x88, 0x88, 0x88));
                 const QString text = m_errors.contains(p) ? m_errors.value(p) : tr("Page %1").arg(p);
                 painter.drawText(r.adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap, text);
@@ -364,8 +380,8 @@ void PagePreview::changeEvent(QEvent *event) {
         schedule();
 }
 
-void PagePreview::scrollContentsBy(int, int) {
-    viewport()->update();
+void PagePreview::scrollContentsBy(int dx, int dy) {
+    viewport()->scroll(dx, dy); // moves what is painted and repaints only what comes into view
     updateCurrentPage();
     schedule();
 }

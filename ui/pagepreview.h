@@ -75,6 +75,10 @@ public:
     /// The page under a viewport position and that position in page points; page 0 when none.
     std::pair<int, QPointF> pageAt(const QPoint &viewportPos) const;
 
+    /// Draws a page-sized image (device pixel ratio set) into target: a plain blit when it has target's size, scaled
+    /// smoothly otherwise (a rendering at another zoom standing in).
+    static void drawPageImage(QPainter &painter, const QRectF &target, const QImage &image);
+
     static constexpr double MinZoom = 0.25;
     static constexpr double MaxZoom = 4.0;
 

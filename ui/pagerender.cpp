@@ -46,6 +46,9 @@ PageRendering renderPageImage(const QString &path, int page, double dpi, const s
         return out;
     }
     out.image = std::move(image).value();
+    // Blitting converts any other format pixel by pixel on the GUI thread at every paint: convert once, here.
+    if (out.image.format() != QImage::Format_RGB32 && out.image.format() != QImage::Format_ARGB32_Premultiplied)
+        out.image.convertTo(QImage::Format_ARGB32_Premultiplied);
     return out;
 }
 

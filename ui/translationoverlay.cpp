@@ -129,8 +129,7 @@ void TranslationOverlay::paint(QPainter &painter, int page, const QRectF &pageRe
     }
     if (!cached.image.isNull()) {
         // An image of an older text or zoom stands in until the new one lands.
-        painter.setRenderHint(QPainter::SmoothPixmapTransform, !qFuzzyCompare(cached.pixelScale, pixelScale));
-        painter.drawImage(pageRect, cached.image);
+        PagePreview::drawPageImage(painter, pageRect, cached.image);
     }
 }
 
