@@ -14,6 +14,7 @@
 #include <QDateTime>
 #include <QPlainTextEdit>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -95,6 +96,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("overtext-test"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_gui_preview"));
+        QSettings().clear(); // a run that stopped halfway may have left side by side on
         QVERIFY(m_dir.isValid());
         // Eight pages, each with a heading, a paragraph and a black bar whose height grows with the page number, so
         // that thumbnails and pages can be told apart by their pixels.
@@ -224,6 +226,15 @@ private Q_SLOTS:
         const QImage off = preview->viewport()->grab().toImage();
         QCOMPARE(changedPixels(after, rightBox, off, rightBox), 0);
         QCOMPARE(changedPixels(before, leftBox, off, leftBox), 0);
+
+        // The choice is remembered for the next window.
+        {
+            MainWindow next;
+            QVERIFY(next.sideBySideAction()->isChecked());
+            QVERIFY(next.preview()->isSideBySide());
+        }
+        w.sideBySideAction()->trigger();
+        QVERIFY(!MainWindow().preview()->isSideBySide());
     }
 
     void overlayIsDrawnOncePerChange() {

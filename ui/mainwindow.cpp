@@ -52,6 +52,7 @@ const QString LanguageKey = QStringLiteral("targetLanguage");
 const QString ProviderKey = QStringLiteral("provider");
 const QString ShowTranslationKey = QStringLiteral("showTranslation");
 const QString ExportModeKey = QStringLiteral("exportMode");
+const QString SideBySideKey = QStringLiteral("sideBySide");
 constexpr int RepaintDelayMs = 80;
 constexpr int MessageTimeoutMs = 15000;
 constexpr int MaxNamesInMessage = 5;
@@ -268,10 +269,15 @@ void MainWindow::createActions() {
     next->setShortcut(QKeySequence(Qt::Key_PageDown));
     next->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
     view->addSeparator();
-    m_sideBySide = view->addAction(tr("&Side by Side"), m_preview, &PagePreview::setSideBySide);
+    m_sideBySide = view->addAction(tr("&Side by Side"));
     m_sideBySide->setCheckable(true);
     m_sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     m_sideBySide->setStatusTip(tr("Show each page beside its translation; both scroll together"));
+    connect(m_sideBySide, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(SideBySideKey, on);
+        m_preview->setSideBySide(on);
+    });
+    m_sideBySide->setChecked(QSettings().value(SideBySideKey, false).toBool());
     QAction *thumbnails = view->addAction(tr("Page &Thumbnails"), m_thumbnails, &QWidget::setVisible);
     thumbnails->setCheckable(true);
     thumbnails->setChecked(true);
