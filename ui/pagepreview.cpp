@@ -69,6 +69,7 @@ void PagePreview::setDocument(const QString &path, const QList<QSizeF> &pageSize
     updateCurrentPage();
     schedule();
     viewport()->update();
+    Q_EMIT zoomChanged(m_zoom, m_fitWidth); // fit width may have picked another zoom for these pages
     Q_EMIT documentChanged(m_path);
 }
 
