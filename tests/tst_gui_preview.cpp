@@ -11,6 +11,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QIcon>
 #include <QDateTime>
 #include <QPlainTextEdit>
 #include <QScrollBar>
@@ -127,7 +128,12 @@ private Q_SLOTS:
         QCOMPARE(bar->model()->rowCount(), Pages);
         QTRY_VERIFY_WITH_TIMEOUT(bar->isThumbnailReady(1) && bar->isThumbnailReady(2), Timeout);
         // A rendered thumbnail shows the page: its bar is dark; the placeholder of a page not yet rendered is blank.
-        const QImage thumb = bar->model()->index(0, 0).data(Qt::DecorationRole).value<QPixmap>().toImage();
+        const QImage thumb = bar->model()
+                                 ->index(0, 0)
+                                 .data(Qt::DecorationRole)
+                                 .value<QIcon>()
+                                 .pixmap(QSize(ThumbnailBar::ThumbnailSize, ThumbnailBar::ThumbnailSize))
+                                 .toImage();
         QVERIFY(!thumb.isNull());
         QVERIFY2(darkPixels(thumb, thumb.rect()) > 20, qPrintable(QString::number(darkPixels(thumb, thumb.rect()))));
         QVERIFY(bar->model()->index(0, 0).data(Qt::AccessibleTextRole).toString().contains(QLatin1String("1")));

@@ -6,6 +6,7 @@
 #include <QCoroFuture>
 
 #include <QAbstractListModel>
+#include <QIcon>
 #include <QPainter>
 #include <QPixmap>
 #include <QPointer>
@@ -55,9 +56,12 @@ public:
             return ThumbnailBar::tr("Page %1").arg(page);
         case Qt::DecorationRole: {
             const QImage &image = m_images.at(index.row());
-            if (!image.isNull())
-                return QPixmap::fromImage(image);
-            return placeholder(m_sizes.at(index.row()));
+            const QPixmap pixmap = image.isNull() ? placeholder(m_sizes.at(index.row())) : QPixmap::fromImage(image);
+            // The same picture when selected: the page stays readable, its number below shows the selection.
+            QIcon icon;
+            icon.addPixmap(pixmap, QIcon::Normal);
+            icon.addPixmap(pixmap, QIcon::Selected);
+            return icon;
         }
         default:
             return {};

@@ -7,6 +7,7 @@
 // Usage: bench_gui_stall [FILE.pdf] [seconds]   (default: the corpus's gnuplot manual, until it is translated)
 //        QT_QPA_PLATFORM=offscreen, or under xvfb-run; BENCH_SIDE_BY_SIDE=1 scrolls the side-by-side view instead.
 #include "documentlistmodel.h"
+#include "fakes/cputime.h"
 #include "mainwindow.h"
 #include "pagepreview.h"
 #include "testpaths.h"
@@ -25,19 +26,11 @@
 #include <QThread>
 #include <QTimer>
 
-#include <sys/resource.h>
-
 #include <cstdio>
 
 using namespace overtext;
 
 namespace {
-
-double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 QByteArray loadAverage() {
     QFile f(QStringLiteral("/proc/loadavg"));
@@ -107,7 +100,7 @@ int main(int argc, char **argv) {
                 return;
             }
             monitor->startFromEnvironment();
-            cpu0 = cpuSeconds();
+            cpu0 = testsupport::cpuSeconds();
             wall.start();
             w.startAll();
             started = true;
@@ -128,7 +121,7 @@ int main(int argc, char **argv) {
 
         const auto &entry = w.documents()->entry(0);
         const double wallS = wall.isValid() ? wall.elapsed() / 1000.0 : 0;
-        const double cpuS = cpuSeconds() - cpu0;
+        const double cpuS = testsupport::cpuSeconds() - cpu0;
         monitor.reset(); // writes the report once more, at "exit"
         QFile report(reportPath);
         if (!report.open(QIODevice::ReadOnly)) {

@@ -4,6 +4,7 @@
 // Usage: bench_http [segments=2000] [segmentsPerRequest=20] [concurrency...=1 8 32 64]
 //        bench_http --serve [firstByteMs=200 [chunkDelayMs=0]]   (runs the fake server and prints its URL)
 #include "engine/scheduler.h"
+#include "fakes/cputime.h"
 #include "fakes/fakehttpserver.h"
 #include "fakes/fakeprovider.h"
 #include "fakes/fakeservices.h"
@@ -20,19 +21,12 @@
 #include <QProcess>
 #include <QTemporaryFile>
 
-#include <sys/resource.h>
-
 #include <cmath>
 #include <cstdio>
 
 using namespace overtext;
 
 namespace {
-double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 constexpr int kLatencyMs = 200;
 } // namespace
 
@@ -107,14 +101,14 @@ int main(int argc, char **argv) {
         QObject::connect(&scheduler, &Scheduler::unitFailed, [&failed] { ++failed; });
         QEventLoop loop;
         QObject::connect(&scheduler, &Scheduler::documentFinished, &loop, &QEventLoop::quit);
-        const double cpu0 = cpuSeconds();
+        const double cpu0 = testsupport::cpuSeconds();
         QElapsedTimer wall;
         wall.start();
         scheduler.addUnits(QStringLiteral("doc"), units);
         scheduler.finishInput(QStringLiteral("doc"));
         loop.exec();
         const double wallMs = wall.nsecsElapsed() / 1e6;
-        const double cpuMs = (cpuSeconds() - cpu0) * 1000;
+        const double cpuMs = (testsupport::cpuSeconds() - cpu0) * 1000;
         const int requests = scheduler.requestCount();
         const double ideal = double(requests) / concurrency * kLatencyMs;
 

@@ -3,26 +3,17 @@
 // Prints, per concurrency: requests, wall time, the ideal (requests / concurrency * latency) and the ideal in whole
 // rounds (ceil(requests / concurrency) * latency) with their ratios, CPU time (getrusage).
 #include "engine/scheduler.h"
+#include "fakes/cputime.h"
 #include "fakes/fakeprovider.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
 
-#include <sys/resource.h>
-
 #include <cmath>
 #include <cstdio>
 
 using namespace overtext;
-
-namespace {
-double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-} // namespace
 
 int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
@@ -60,14 +51,14 @@ int main(int argc, char **argv) {
         QEventLoop loop;
         QObject::connect(&scheduler, &Scheduler::documentFinished, &loop, &QEventLoop::quit);
 
-        const double cpu0 = cpuSeconds();
+        const double cpu0 = testsupport::cpuSeconds();
         QElapsedTimer wall;
         wall.start();
         scheduler.addUnits(QStringLiteral("doc"), units);
         scheduler.finishInput(QStringLiteral("doc"));
         loop.exec();
         const double wallMs = double(wall.nsecsElapsed()) / 1e6;
-        const double cpuMs = (cpuSeconds() - cpu0) * 1000.0;
+        const double cpuMs = (testsupport::cpuSeconds() - cpu0) * 1000.0;
         const int requests = int(provider.calls.size());
         const double ideal = double(requests) / concurrency * kLatencyMs;
         const double waves = std::ceil(double(requests) / concurrency) * kLatencyMs; // whole rounds of requests
