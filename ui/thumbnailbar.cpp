@@ -209,6 +209,11 @@ QCoro::Task<> ThumbnailBar::renderThumbnail(int page, double dpi, quint64 genera
     --m_inFlight;
     if (generation == m_generation && !outcome.cancelled) {
         // A failed page keeps its blank placeholder (the preview says why); it is not asked for again.
+        if (!outcome.image.isNull()) {
+            QPainter frame(&outcome.image); // the page's edge, as on the placeholder: white pages on a white list
+            frame.setPen(QColor(0xbb, 0xbb, 0xbb));
+            frame.drawRect(outcome.image.rect().adjusted(0, 0, -1, -1));
+        }
         outcome.image.setDevicePixelRatio(devicePixelRatioF());
         m_model->setThumbnail(page, outcome.image);
         Q_EMIT thumbnailReady(page);
