@@ -7,6 +7,7 @@
 #include "store/translationcache.h"
 #include "testpaths.h"
 #include "translate/apertiumprovider.h"
+#include "translationoverlay.h"
 
 #include <QComboBox>
 #include <QCommandLineParser>
@@ -149,7 +150,9 @@ private Q_SLOTS:
             if (s.segment.page == 1 && s.status == SegmentStatus::Done && !first)
                 first = &s;
         QVERIFY(first);
-        QTest::qWait(300); // the coalesced repaint
+        // The overlay's image of page 1 is drawn off the GUI thread after the coalesced repaint.
+        QTRY_VERIFY_WITH_TIMEOUT(w.overlay()->isPageUpToDate(1), Timeout);
+        QTest::qWait(100);
         const QImage after = preview->viewport()->grab().toImage();
         const double scale = preview->scale();
         const QRectF page = preview->pageRect(1);

@@ -8,7 +8,9 @@
 #include "settingsdialog.h"
 #include "store/appsettings.h"
 #include "summarypanel.h"
+#include "thumbnailbar.h"
 #include "translate/providerfactory.h"
+#include "translationoverlay.h"
 
 #include <QCoroFuture>
 
@@ -56,6 +58,7 @@ const QString ProviderKey = QStringLiteral("provider");
 const QString ShowTranslationKey = QStringLiteral("showTranslation");
 const QString ExportModeKey = QStringLiteral("exportMode");
 const QString ExportCoverKey = QStringLiteral("exportSummaryCover");
+const QString SideBySideKey = QStringLiteral("sideBySide");
 constexpr int RepaintDelayMs = 80;
 constexpr int MessageTimeoutMs = 15000;
 constexpr int MaxNamesInMessage = 5;
@@ -169,12 +172,15 @@ MainWindow::MainWindow(QWidget *parent)
     m_preview = new PagePreview;
     m_preview->setPlaceholderText(tr("Drop PDF files or folders here, or choose File ▸ Open."));
 
+    m_thumbnails = new ThumbnailBar(m_preview);
     auto *splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(m_list);
+    splitter->addWidget(m_thumbnails);
     splitter->addWidget(m_preview);
     splitter->setStretchFactor(0, 0);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({260, 900});
+    splitter->setStretchFactor(1, 0);
+    splitter->setStretchFactor(2, 1);
+    splitter->setSizes({260, m_thumbnails->width(), 900});
     splitter->setChildrenCollapsible(false);
     setCentralWidget(splitter);
 
@@ -213,12 +219,20 @@ MainWindow::MainWindow(QWidget *parent)
             showMessage(tr("%1: all %2 segments translated.").arg(name).arg(s.progress.total));
     });
     connect(m_batch, &BatchRun::segmentUpdated, this, [this](const QString &path, const QString &) {
-        if (path == m_preview->documentPath() && m_showTranslation->isChecked() && !m_repaint.isActive())
+        if (path == m_preview->documentPath() && m_preview->showsOverlay() && !m_repaint.isActive())
             m_repaint.start();
     });
     m_repaint.setSingleShot(true);
     m_repaint.setInterval(RepaintDelayMs);
     connect(&m_repaint, &QTimer::timeout, this, [this] { m_preview->viewport()->update(); });
+    m_overlay = new TranslationOverlay(
+        m_batch, m_preview,
+        [this](const QString &path) {
+            const int row = m_model->rowOf(path);
+            return row < 0 ? TranslationOverlay::DocumentInfo{}
+                           : TranslationOverlay::DocumentInfo{m_model->entry(row).pageSizes, m_model->entry(row).serif};
+        },
+        this);
     m_preview->setOverlayPainter([this](QPainter &painter, int page, const QRectF &rect, double scale) {
         paintTranslation(painter, page, rect, scale);
     });
@@ -235,6 +249,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_preview, &PagePreview::zoomChanged, this, &MainWindow::updateZoomLabel);
     connect(m_preview, &PagePreview::pageFailed, this, [this](int, const QString &message) { showMessage(message); });
 
+    m_preview->setOverlayVisible(m_showTranslation->isChecked());
     updatePageLabel(0, 0);
     updateZoomLabel(m_preview->zoom(), m_preview->isFitWidth());
     updateTitle();
@@ -276,8 +291,22 @@ void MainWindow::createActions() {
     QAction *next = view->addAction(tr("&Next Page"), m_preview, &PagePreview::nextPage);
     next->setShortcut(QKeySequence(Qt::Key_PageDown));
     next->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
+    view->addSeparator();
+    m_sideBySide = view->addAction(tr("&Side by Side"));
+    m_sideBySide->setCheckable(true);
+    m_sideBySide->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_sideBySide->setStatusTip(tr("Show each page beside its translation; both scroll together"));
+    connect(m_sideBySide, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue(SideBySideKey, on);
+        m_preview->setSideBySide(on);
+    });
+    m_sideBySide->setChecked(QSettings().value(SideBySideKey, false).toBool());
+    QAction *thumbnails = view->addAction(tr("Page &Thumbnails"), m_thumbnails, &QWidget::setVisible);
+    thumbnails->setCheckable(true);
+    thumbnails->setChecked(true);
+    thumbnails->setShortcut(QKeySequence(Qt::Key_F9));
 
-    m_viewActions = {zoomIn, zoomOut, fit, previous, next};
+    m_viewActions = {zoomIn, zoomOut, fit, previous, next, m_sideBySide};
     view->addSeparator();
     view->addAction(m_summaryPanel->toggleViewAction());
 
@@ -294,6 +323,7 @@ void MainWindow::createActions() {
     bar->addSeparator();
     bar->addAction(previous);
     bar->addAction(next);
+    bar->addAction(m_sideBySide);
 
     addToolBarBreak(); // one row is too narrow for both at common window widths
     createBatchActions(addToolBar(tr("Batch")));
@@ -840,7 +870,7 @@ void MainWindow::onBatchStatus(const QString &path) {
         return;
     m_model->setBatchStatus(path, m_batch->status(path));
     updateBatchActions();
-    if (path == m_preview->documentPath() && m_showTranslation->isChecked() && !m_repaint.isActive())
+    if (path == m_preview->documentPath() && m_preview->showsOverlay() && !m_repaint.isActive())
         m_repaint.start();
 }
 
@@ -854,81 +884,23 @@ void MainWindow::setShowTranslation(bool show) {
     QSettings().setValue(ShowTranslationKey, show);
     if (m_showTranslation->isChecked() != show)
         m_showTranslation->setChecked(show);
-    m_preview->viewport()->update();
+    m_preview->setOverlayVisible(show);
 }
 
 void MainWindow::paintTranslation(QPainter &painter, int page, const QRectF &pageRect, double scale) {
-    if (!m_showTranslation || !m_showTranslation->isChecked())
-        return;
+    m_overlay->paint(painter, page, pageRect, scale);
     const QString path = m_preview->documentPath();
     const DocumentTranslation *doc = m_batch->translation(path);
-    const int row = m_model->rowOf(path);
-    if (!doc || row < 0 || page > m_model->entry(row).pageSizes.size())
+    if (!doc || m_editSegment.isEmpty() || m_editPath != path)
         return;
-    const QSizeF pageSize = m_model->entry(row).pageSizes.at(page - 1);
-
-    QList<OverlayBlock> blocks;
-    QList<QRectF> obstacles;
-    for (const SegmentTranslation &s : doc->segments) {
-        if (s.segment.page != page)
-            continue;
-        const QString text = m_batch->displayText(path, s);
-        if (s.segment.kind == SegmentKind::Prose && !text.isEmpty())
-            blocks.append(OverlayBlock{s.segment, text});
-        else
-            obstacles.append(s.segment.box);
-    }
-    if (blocks.isEmpty())
-        return;
-
-    // Colours: sampled from the rendered page once per image (a new zoom brings a new image).
-    if (m_coloursPath != path) {
-        m_colours.clear();
-        m_coloursPath = path;
-    }
-    const QImage image = m_preview->renderedImage(page);
-    PageColours &colours = m_colours[page];
-    if (!image.isNull() && colours.imageKey != image.cacheKey()) {
-        colours.imageKey = image.cacheKey();
-        colours.colours.clear();
-    }
-    QList<OverlayBlock> unsampled;
-    for (const OverlayBlock &b : std::as_const(blocks))
-        if (!colours.colours.contains(b.segment.id))
-            unsampled.append(b);
-    if (!unsampled.isEmpty() && !image.isNull()) {
-        OverlayPainter::sampleColors(unsampled, image, pageSize);
-        for (const OverlayBlock &b : std::as_const(unsampled))
-            colours.colours.insert(b.segment.id, {b.background, b.color});
-    }
-    for (OverlayBlock &b : blocks) {
-        const auto it = colours.colours.constFind(b.segment.id);
-        if (it != colours.colours.cend()) {
-            b.background = it->first;
-            b.color = it->second;
-        }
-    }
-
-    const QString language = m_batch->targetLanguage(path);
-    const bool serif = m_model->entry(row).serif;
-    if (!m_overlay || m_overlayLanguage != language || m_overlaySerif != serif) {
-        m_overlay.emplace(language, serif);
-        m_overlayLanguage = language;
-        m_overlaySerif = serif;
-    }
-    painter.setClipRect(pageRect);
-    painter.translate(pageRect.topLeft());
-    painter.scale(scale, scale);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setRenderHint(QPainter::TextAntialiasing);
-    m_overlay->paint(painter, blocks, pageSize, obstacles);
-    if (!m_editSegment.isEmpty() && m_editPath == path) {
-        if (const SegmentTranslation *s = doc->find(m_editSegment); s && s->segment.page == page) {
-            QPen pen(palette().color(QPalette::Highlight), 1.5 / scale);
-            painter.setPen(pen);
-            painter.setBrush(Qt::NoBrush);
-            painter.drawRect(s->segment.box.adjusted(-2, -2, 2, 2));
-        }
+    if (const SegmentTranslation *s = doc->find(m_editSegment); s && s->segment.page == page) {
+        painter.setClipRect(pageRect);
+        painter.translate(pageRect.topLeft());
+        painter.scale(scale, scale);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(palette().color(QPalette::Highlight), 1.5 / scale));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(s->segment.box.adjusted(-2, -2, 2, 2));
     }
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "engine/batchrun.h"
-#include "render/overlaypainter.h"
 
 #include <QCoroTask>
 #include <QHash>
@@ -9,8 +8,6 @@
 #include <QStringList>
 #include <QThreadPool>
 #include <QTimer>
-
-#include <optional>
 
 class QComboBox;
 class QDockWidget;
@@ -27,6 +24,8 @@ namespace overtext::ui {
 class DocumentListModel;
 class PagePreview;
 class SummaryPanel;
+class ThumbnailBar;
+class TranslationOverlay;
 
 /// The main window: the batch queue on the left (the PDFs the user added, with their translation progress), the
 /// selected one's pages on the right with the translation laid over them as it arrives, and a segment editor dock.
@@ -40,6 +39,9 @@ public:
 
     DocumentListModel *documents() const { return m_model; }
     PagePreview *preview() const { return m_preview; }
+    ThumbnailBar *thumbnails() const { return m_thumbnails; }
+    TranslationOverlay *overlay() const { return m_overlay; }
+    QAction *sideBySideAction() const { return m_sideBySide; }
     QListView *documentList() const { return m_list; }
     BatchRun *batch() const { return m_batch; }
     QComboBox *languageCombo() const { return m_languageCombo; }
@@ -145,6 +147,9 @@ private:
     DocumentListModel *m_model = nullptr;
     QListView *m_list = nullptr;
     PagePreview *m_preview = nullptr;
+    ThumbnailBar *m_thumbnails = nullptr;
+    TranslationOverlay *m_overlay = nullptr;
+    QAction *m_sideBySide = nullptr;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_pageLabel = nullptr;
     QLabel *m_zoomLabel = nullptr;
@@ -166,16 +171,6 @@ private:
     QLabel *m_editorLabel = nullptr;
     QString m_editPath;
     QString m_editSegment;
-    // Colours sampled once per rendered page image: page -> (image cache key, segment id -> background, text).
-    struct PageColours {
-        qint64 imageKey = 0;
-        QHash<QString, std::pair<QColor, QColor>> colours;
-    };
-    QHash<int, PageColours> m_colours;
-    QString m_coloursPath;
-    std::optional<overtext::OverlayPainter> m_overlay;
-    QString m_overlayLanguage;
-    bool m_overlaySerif = false;
 };
 
 } // namespace overtext::ui

@@ -1,13 +1,11 @@
 #include "pagepreview.h"
 
-#include "pdf/pdfdocument.h"
+#include "pagerender.h"
 
 #include <QCoroFuture>
 
 #include <QApplication>
-#include <QDateTime>
 #include <QEvent>
-#include <QFileInfo>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPointer>
@@ -23,54 +21,11 @@ namespace {
 
 constexpr double Margin = 12;  // around the column of pages, device-independent pixels
 constexpr double Spacing = 10; // between pages
+constexpr double Gutter = 16;  // between the original and its translation in side-by-side mode
 constexpr int MaxInFlight = 2; // renders queued on the pool at once: more only delays the page the user looks at
 constexpr int KeepAround = 3;  // rendered pages kept beyond the visible range, to scroll back without waiting
 constexpr double MaxPixelsPerPage = 40e6;
 constexpr double ZoomStep = 1.25;
-
-struct RenderOutcome {
-    QImage image;
-    QString error;
-    bool cancelled = false;
-};
-
-// Each pool thread keeps the last document it opened: consecutive pages of one file are the common case.
-// The entry is keyed by path, size and modification time so a file replaced on disk is opened anew.
-struct ThreadDocument {
-    QString key;
-    std::unique_ptr<PdfDocument> doc;
-};
-thread_local ThreadDocument t_document;
-
-RenderOutcome renderOnWorker(const QString &path, int page, double dpi, const std::atomic_bool *abort) {
-    RenderOutcome out;
-    if (abort->load()) {
-        out.cancelled = true;
-        return out;
-    }
-    const QFileInfo info(path);
-    const QString key = path + QLatin1Char('|') + QString::number(info.size()) + QLatin1Char('|') +
-                        QString::number(info.lastModified().toMSecsSinceEpoch());
-    if (t_document.key != key || !t_document.doc) {
-        t_document.doc.reset();
-        t_document.key.clear();
-        auto opened = PdfDocument::open(path);
-        if (!opened) {
-            out.error = opened.error().message;
-            return out;
-        }
-        t_document.doc = std::move(opened).value();
-        t_document.key = key;
-    }
-    auto image = t_document.doc->render(page, dpi, abort);
-    if (!image) {
-        out.cancelled = image.error().code == Error::Cancelled;
-        out.error = image.error().message;
-        return out;
-    }
-    out.image = std::move(image).value();
-    return out;
-}
 
 } // namespace
 
@@ -114,6 +69,8 @@ void PagePreview::setDocument(const QString &path, const QList<QSizeF> &pageSize
     updateCurrentPage();
     schedule();
     viewport()->update();
+    Q_EMIT zoomChanged(m_zoom, m_fitWidth); // fit width may have picked another zoom for these pages
+    Q_EMIT documentChanged(m_path);
 }
 
 void PagePreview::clear() {
@@ -142,8 +99,8 @@ double PagePreview::fitWidthZoom() const {
         return 1.0;
     // Count the vertical scroll bar as always there, so that its coming and going cannot make the zoom oscillate.
     const int barWidth = verticalScrollBar()->isVisible() ? 0 : verticalScrollBar()->sizeHint().width();
-    const double available = viewport()->width() - barWidth - 2 * Margin;
-    const double zoom = available / (widest * logicalDpiX() / 72.0);
+    const double available = viewport()->width() - barWidth - 2 * Margin - (m_sideBySide ? Gutter : 0);
+    const double zoom = available / ((m_sideBySide ? 2 : 1) * widest * logicalDpiX() / 72.0);
     return std::clamp(zoom, MinZoom, MaxZoom);
 }
 
@@ -161,7 +118,8 @@ void PagePreview::relayout() {
         m_layout.append(QRectF(Margin + std::round((widest - w) / 2), y, w, h));
         y += h + Spacing;
     }
-    m_contentSize = QSizeF(widest + 2 * Margin, m_pageSizes.isEmpty() ? 0 : y - Spacing + Margin);
+    m_translationOffset = m_sideBySide ? widest + Gutter : 0;
+    m_contentSize = QSizeF(widest + m_translationOffset + 2 * Margin, m_pageSizes.isEmpty() ? 0 : y - Spacing + Margin);
 
     const QSize vp = viewport()->size();
     verticalScrollBar()->setPageStep(vp.height());
@@ -181,6 +139,10 @@ QRectF PagePreview::pageRect(int page) const {
     if (page < 1 || page > m_layout.size())
         return {};
     return m_layout.at(page - 1).translated(-scrollOffset());
+}
+
+QRectF PagePreview::translationRect(int page) const {
+    return pageRect(page).translated(m_translationOffset, 0);
 }
 
 int PagePreview::pageAtContentY(double y) const {
@@ -269,14 +231,14 @@ void PagePreview::schedule() {
 
 QCoro::Task<> PagePreview::renderPage(int page, double dpi, double pageScale, quint64 generation) {
     QPointer<PagePreview> self(this);
-    RenderOutcome outcome;
+    PageRendering outcome;
     try {
         const QString path = m_path;
         const std::shared_ptr<std::atomic_bool> abort = m_abort;
         // GCC 12 destroys temporaries inside a co_await operand twice (the lambda's captures here): await a named
         // future instead.
-        QFuture<RenderOutcome> future = QtConcurrent::run(
-            &m_pool, [path, page, dpi, abort]() { return renderOnWorker(path, page, dpi, abort.get()); });
+        QFuture<PageRendering> future = QtConcurrent::run(
+            &m_pool, [path, page, dpi, abort]() { return renderPageImage(path, page, dpi, abort.get()); });
         outcome = co_await future;
     } catch (const std::exception &e) {
         outcome.error = tr("Page %1 could not be drawn: %2").arg(page).arg(QString::fromLocal8Bit(e.what()));
@@ -304,7 +266,20 @@ QCoro::Task<> PagePreview::renderPage(int page, double dpi, double pageScale, qu
     schedule();
 }
 
-void PagePreview::paintEvent(QPaintEvent *) {
+void PagePreview::drawPageImage(QPainter &painter, const QRectF &target, const QImage &image) {
+    const QSizeF logical = image.deviceIndependentSize();
+    if (std::abs(logical.width() - target.width()) < 1.5 && std::abs(logical.height() - target.height()) < 1.5) {
+        // Pixel for pixel: a plain blit, several times faster than a scaled one.
+        painter.drawImage(target.topLeft().toPoint(), image);
+    } else {
+        // A rendering at another zoom stands in, scaled, until the new one arrives.
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, true);
+        painter.drawImage(target, image);
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    }
+}
+
+void PagePreview::paintEvent(QPaintEvent *event) {
     QPainter painter(viewport());
     if (m_layout.isEmpty()) {
         painter.setPen(palette().color(QPalette::Light));
@@ -320,23 +295,35 @@ void PagePreview::paintEvent(QPaintEvent *) {
     const int first = pageAtContentY(top);
     const int last = pageAtContentY(top + viewport()->height());
     const QColor shadow(0, 0, 0, 60);
+    const QRect dirty = event->rect(); // scrolling repaints only the strip that comes into view
     for (int p = first; p <= last; ++p) {
-        const QRectF r = pageRect(p);
-        painter.fillRect(r.translated(2, 2), shadow);
-        painter.fillRect(r, Qt::white);
-        const auto it = m_images.constFind(p);
-        if (it != m_images.cend()) {
-            // A rendering at another zoom stands in, scaled, until the new one arrives.
-            painter.setRenderHint(QPainter::SmoothPixmapTransform, !qFuzzyCompare(it->scale, s));
-            painter.drawImage(r, it->image);
-        } else {
-            painter.setPen(QColor(0x88, 0x88, 0x88));
-            const QString text = m_errors.contains(p) ? m_errors.value(p) : tr("Page %1").arg(p);
-            painter.drawText(r.adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap, text);
+        // The page, and in side-by-side mode its copy on the right with the translation over it.
+        const QRectF original = pageRect(p);
+        const QRectF translated = translationRect(p);
+        for (const QRectF &r : m_sideBySide ? QList<QRectF>{original, translated} : QList<QRectF>{original}) {
+            if (!r.intersects(dirty))
+                continue;
+            // The shadow on the right and bottom edges only: blending a whole page of it costs a frame.
+            painter.fillRect(QRectF(r.right(), r.top() + 2, 2, r.height()), shadow);
+            painter.fillRect(QRectF(r.left() + 2, r.bottom(), r.width() - 2, 2), shadow);
+            const auto it = m_images.constFind(p);
+            if (it != m_images.cend() && !it->image.hasAlphaChannel()) {
+                drawPageImage(painter, r, it->image);
+            } else if (it != m_images.cend()) {
+                painter.fillRect(r, Qt::white);
+                drawPageImage(painter, r, it->image);
+            } else {
+                painter.fillRect(r, Qt::white);
+                painter.setPen(QColor(0x88, 0x88, 0x88));
+                const QString text = m_errors.contains(p) ? m_errors.value(p) : tr("Page %1").arg(p);
+                painter.drawText(r.adjusted(12, 12, -12, -12), Qt::AlignCenter | Qt::TextWordWrap, text);
+            }
+            if (m_sideBySide ? r == translated : m_overlayVisible) {
+                painter.save();
+                paintPageOverlay(painter, p, r, s);
+                painter.restore();
+            }
         }
-        painter.save();
-        paintPageOverlay(painter, p, r, s);
-        painter.restore();
     }
 }
 
@@ -348,9 +335,10 @@ void PagePreview::paintPageOverlay(QPainter &painter, int page, const QRectF &pa
 std::pair<int, QPointF> PagePreview::pageAt(const QPoint &viewportPos) const {
     const double s = scale();
     for (int p = 1; p <= pageCount() && s > 0; ++p) {
-        const QRectF r = pageRect(p);
-        if (r.contains(viewportPos))
-            return {p, (QPointF(viewportPos) - r.topLeft()) / s};
+        for (const QRectF &r : {pageRect(p), translationRect(p)}) {
+            if (r.contains(viewportPos))
+                return {p, (QPointF(viewportPos) - r.topLeft()) / s};
+        }
     }
     return {0, {}};
 }
@@ -393,15 +381,15 @@ void PagePreview::changeEvent(QEvent *event) {
         schedule();
 }
 
-void PagePreview::scrollContentsBy(int, int) {
-    viewport()->update();
+void PagePreview::scrollContentsBy(int dx, int dy) {
+    viewport()->scroll(dx, dy); // moves what is painted and repaints only what comes into view
     updateCurrentPage();
     schedule();
 }
 
-void PagePreview::applyZoom(double zoom, bool fitWidth) {
+void PagePreview::applyZoom(double zoom, bool fitWidth, bool relayoutAnyway) {
     zoom = std::clamp(zoom, MinZoom, MaxZoom);
-    const bool changed = !qFuzzyCompare(zoom, m_zoom) || fitWidth != m_fitWidth;
+    const bool changed = !qFuzzyCompare(zoom, m_zoom) || fitWidth != m_fitWidth || relayoutAnyway;
     // Keep the same spot of the current page at the top of the view.
     const int page = currentPage();
     double fraction = 0;
@@ -436,6 +424,20 @@ void PagePreview::setZoom(double zoom) {
 }
 void PagePreview::fitWidth() {
     applyZoom(fitWidthZoom(), true);
+}
+
+void PagePreview::setSideBySide(bool on) {
+    if (on == m_sideBySide)
+        return;
+    m_sideBySide = on;
+    // Fit width keeps fitting: two pages now share the width (or one takes it back).
+    applyZoom(m_fitWidth ? fitWidthZoom() : m_zoom, m_fitWidth, true);
+    Q_EMIT sideBySideChanged(on);
+}
+
+void PagePreview::setOverlayVisible(bool visible) {
+    m_overlayVisible = visible;
+    viewport()->update();
 }
 
 void PagePreview::goToPage(int page) {

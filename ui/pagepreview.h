@@ -24,7 +24,9 @@ namespace overtext::ui {
 /// scaled). A generation counter drops renderings that belong to an older document or zoom, and an abort flag stops
 /// Poppler when the document changes or the widget goes away.
 ///
-/// The later translation overlay paints through paintPageOverlay() (override it) or setOverlayPainter().
+/// The translation overlay paints through paintPageOverlay() (override it) or setOverlayPainter(): over the page when
+/// the overlay is visible, and always over the right-hand copy in side-by-side mode, where each page is shown twice in
+/// one row, original | translation, so that both sides scroll together.
 class PagePreview : public QAbstractScrollArea {
     Q_OBJECT
 public:
@@ -42,6 +44,7 @@ public:
     void setPlaceholderText(const QString &text);
 
     QString documentPath() const { return m_path; }
+    const QList<QSizeF> &pageSizes() const { return m_pageSizes; }
     int pageCount() const { return int(m_pageSizes.size()); }
     /// The page at the top third of the view, 1-based; 0 without a document.
     int currentPage() const;
@@ -51,8 +54,14 @@ public:
     /// Device-independent pixels per PDF point at the current zoom.
     double scale() const;
 
-    /// The page's rectangle in viewport coordinates (may be outside the viewport).
+    /// The page's rectangle in viewport coordinates (may be outside the viewport); the original's in side-by-side mode.
     QRectF pageRect(int page) const;
+    /// Where the page with its translation is drawn: the right-hand copy in side-by-side mode, else pageRect().
+    QRectF translationRect(int page) const;
+    bool isSideBySide() const { return m_sideBySide; }
+    bool isOverlayVisible() const { return m_overlayVisible; }
+    /// Whether the overlay is painted anywhere (over the page, or beside it in side-by-side mode).
+    bool showsOverlay() const { return m_overlayVisible || m_sideBySide; }
     /// Whether the page has been rendered at the current zoom.
     bool isPageRendered(int page) const;
     /// Whether every page that is at least partly visible has been rendered (or failed) at the current zoom.
@@ -66,6 +75,10 @@ public:
     /// The page under a viewport position and that position in page points; page 0 when none.
     std::pair<int, QPointF> pageAt(const QPoint &viewportPos) const;
 
+    /// Draws a page-sized image (device pixel ratio set) into target: a plain blit when it has target's size, scaled
+    /// smoothly otherwise (a rendering at another zoom standing in).
+    static void drawPageImage(QPainter &painter, const QRectF &target, const QImage &image);
+
     static constexpr double MinZoom = 0.25;
     static constexpr double MaxZoom = 4.0;
 
@@ -77,8 +90,15 @@ public Q_SLOTS:
     void goToPage(int page);
     void nextPage();
     void previousPage();
+    /// Original | translation in one row per page (on), or the page alone with the overlay if visible (off).
+    void setSideBySide(bool on);
+    /// The overlay over the page outside side-by-side mode.
+    void setOverlayVisible(bool visible);
 
 Q_SIGNALS:
+    /// setDocument() or clear() showed another document (or none).
+    void documentChanged(const QString &path);
+    void sideBySideChanged(bool on);
     void currentPageChanged(int page, int pageCount);
     void zoomChanged(double zoom, bool fitWidth);
     void pageRendered(int page);
@@ -108,7 +128,7 @@ private:
     void relayout();
     void schedule();
     void newGeneration();
-    void applyZoom(double zoom, bool fitWidth);
+    void applyZoom(double zoom, bool fitWidth, bool relayoutAnyway = false);
     double fitWidthZoom() const;
     double renderDpi(int page) const;
     int pageAtContentY(double y) const;
@@ -119,8 +139,11 @@ private:
     QList<QSizeF> m_pageSizes;
     QList<QRectF> m_layout; // content coordinates, device-independent pixels
     QSizeF m_contentSize;
+    double m_translationOffset = 0; // x distance from a page to its translated copy in side-by-side mode
     double m_zoom = 1.0;
     bool m_fitWidth = true;
+    bool m_sideBySide = false;
+    bool m_overlayVisible = true;
     QString m_placeholder;
 
     QHash<int, Rendered> m_images;

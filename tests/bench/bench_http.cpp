@@ -7,7 +7,7 @@
 //        BENCH_WRITE_BYTES=n (default 4096): the server writes its streams in pieces of n bytes; 0: in the fake's
 //        16-160-byte slices, one per event-loop turn of its thread
 //        BENCH_URL=http://…: use a server started elsewhere (bench_http --serve), e.g. to profile the client alone
-//        bench_http --serve      (internal: runs the fake server and prints its URL)
+//        bench_http --serve [firstByteMs=200 [chunkDelayMs=0]]   (runs the fake server and prints its URL)
 // Prints per concurrency: requests, ideal = requests / concurrency * latency, and for each client its wall time, the
 // ratio ideal / wall and its CPU time (user + system, all threads of the client's process), with the load average.
 #include "engine/scheduler.h"
@@ -85,8 +85,8 @@ int main(int argc, char **argv) {
     QStringList args = app.arguments().mid(1);
     if (args.value(0) == QLatin1String("--serve")) {
         testsupport::FakeBehaviour b;
-        b.firstByteDelayMs = kLatencyMs;
-        b.chunkDelayMs = 0;
+        b.firstByteDelayMs = args.value(1, QString::number(kLatencyMs)).toInt();
+        b.chunkDelayMs = args.value(2, QStringLiteral("0")).toInt();
         // The fake slices its streams into 16-160-byte writes, one event-loop turn each, as a server sending token by
         // token would: with 64 streams at once its single thread, not the client, then sets the pace. A server whose
         // answer is ready after the latency writes it as fast as the socket takes it: by default here in pieces of

@@ -1,20 +1,12 @@
 #pragma once
 
 #include "engine/scheduler.h"
+#include "fakes/cputime.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
 
-#include <sys/resource.h>
-
 namespace testsupport {
-
-/// CPU time (user + system, all threads) of this process so far, in seconds.
-inline double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 /// What one scheduler run took and did.
 struct SchedulerRun {
