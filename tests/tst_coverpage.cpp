@@ -130,13 +130,14 @@ private Q_SLOTS:
         auto r = PdfExporter::exportPdf(testpaths::samplePdf(), {}, out, onePage(), options);
         QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
         keep(out, QStringLiteral("cover-zh.pdf"));
-        // Searchable and copyable. Not checked: the page numbers and 民, which pdftotext reads back as nothing and as
-        // the radical ⺠ — Qt writes no ToUnicode entry for glyphs that shaping substitutes (the CJK font's
-        // proportional digits) and maps 民's glyph to the radical it shares (see the README's export notes).
+        // Searchable and copyable, 民 included (Qt maps its glyph to the radical ⺠ it shares; the exporter rewrites
+        // that). Not checked: the page numbers, which pdftotext reads back as nothing — Qt writes no ToUnicode entry
+        // for glyphs that shaping substitutes (the CJK font's proportional digits).
         const QString cover = pdftotext(out, 1, 1).remove(QLatin1Char('\n')).remove(QLatin1Char(' '));
         for (const QString &want :
              {QStringLiteral("港口的早晨"), QStringLiteral("摘要"), QStringLiteral("要点"),
-              QStringLiteral("船只一艘接一艘地离开港口(p."), QStringLiteral("海鸥在码头上空盘旋(p.")})
+              QStringLiteral("渔民在黎明前检查渔网"), QStringLiteral("船只一艘接一艘地离开港口(p."),
+              QStringLiteral("海鸥在码头上空盘旋(p.")})
             QVERIFY2(cover.contains(want), qPrintable(want + QStringLiteral(" in ") + cover));
         QCOMPARE(cover.count(QStringLiteral("(p.")), 3);
     }

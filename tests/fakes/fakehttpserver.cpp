@@ -86,6 +86,9 @@ void FakeHttpServer::resetStats() {
 
 void FakeHttpServer::onNewConnection() {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        // As real servers do for streamed responses: without TCP_NODELAY each small write after the first waits for
+        // the client's delayed ACK (about 40 ms), which would be counted against the client.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         m_connections.insert(socket, std::make_shared<Connection>());
         connect(socket, &QTcpSocket::readyRead, this, [this, socket]() { onReadyRead(socket); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket]() {
