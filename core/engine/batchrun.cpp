@@ -4,12 +4,15 @@
 #include "translate/glossary.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QTimer>
 
 #include <map>
 
@@ -20,6 +23,34 @@ BatchRun::BatchRun(QObject *parent)
 
 BatchRun::~BatchRun() {
     m_saving = false; // the jobs cancelled below were interrupted, not cancelled by the user: keep them resumable
+    // Every job's coroutines must end before what they await is deleted: a coroutine left suspended is never freed,
+    // nor anything it holds. Cancel them and let them unwind (requests aborted, workers killed), for at most 3 s;
+    // no signal leaves a BatchRun that is going away (its receivers may be half destroyed).
+    blockSignals(true);
+    auto busy = [this] {
+        if (*m_activeJobs > 0)
+            return true;
+        for (const auto &run : m_runs)
+            if (run->scheduler && run->scheduler->batchesInFlight() > 0)
+                return true; // a cancelled request still unwinding
+        return false;
+    };
+    if (busy()) {
+        cancelAll();
+        for (const auto &run : m_runs)
+            if (run->scheduler)
+                run->scheduler->cancelAll();
+        QElapsedTimer waited;
+        waited.start();
+        QEventLoop loop;
+        QTimer poll;
+        QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+            if (!busy() || waited.hasExpired(3000))
+                loop.quit();
+        });
+        poll.start(10);
+        loop.exec(QEventLoop::ExcludeUserInputEvents);
+    }
     // Jobs before schedulers before providers: each depends on the next.
     for (auto it = m_docs.begin(); it != m_docs.end(); ++it)
         delete it->job.data();
@@ -233,6 +264,12 @@ QCoro::Task<> BatchRun::startDocuments(QStringList paths) {
 QCoro::Task<> BatchRun::runJob(QString path, DocumentJob *job) {
     QPointer<BatchRun> self(this);
     QPointer<DocumentJob> guard(job);
+    // Counts down however the coroutine ends; shared, so that it stays valid should the BatchRun go first.
+    struct Active {
+        std::shared_ptr<int> count;
+        ~Active() { --*count; }
+    } active{m_activeJobs};
+    ++*m_activeJobs;
     Result<void> result;
     try {
         result = co_await job->run();

@@ -148,6 +148,7 @@ private:
     KeyStore m_keys;
     QString m_stateFile;
     bool m_saving = true; // off while the BatchRun is destroyed: closing is not cancelling
+    std::shared_ptr<int> m_activeJobs = std::make_shared<int>(0); // runJob() coroutines not yet finished
 };
 
 } // namespace overtext
