@@ -15,25 +15,9 @@
 #include <QTimer>
 
 using namespace overtext;
+using testsupport::await;
 
 namespace {
-/// Runs a task to completion in a real event loop (QTest::qWaitFor would sleep 10 ms between rounds of events).
-template<typename T> T await(QCoro::Task<T> task, int timeoutMs = 20000) {
-    std::optional<T> result;
-    QEventLoop loop;
-    auto done = task.then([&result, &loop](T value) {
-        result = std::move(value);
-        loop.quit();
-    });
-    if (!result) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    if (!result)
-        qFatal("task did not finish in time");
-    return std::move(*result);
-}
-
 bool haveApertium() {
     return !ApertiumProvider::executable().isEmpty() &&
            ApertiumProvider::installedPairs().contains(QStringLiteral("eng-spa"));

@@ -1,6 +1,7 @@
 #include "engine/documentjob.h"
 #include "engine/scheduler.h"
 #include "fakes/fakeprovider.h"
+#include "fakes/runtask.h"
 #include "testpaths.h"
 
 #include <QEventLoop>
@@ -9,25 +10,10 @@
 #include <QTimer>
 
 using namespace overtext;
+using testsupport::await;
 using testsupport::FakeProvider;
 
 namespace {
-template<typename T> T await(QCoro::Task<T> task, int timeoutMs = 20000) {
-    std::optional<T> result;
-    QEventLoop loop;
-    auto done = task.then([&result, &loop](T value) {
-        result = std::move(value);
-        loop.quit();
-    });
-    if (!result) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    if (!result)
-        qFatal("task did not finish in time");
-    return std::move(*result);
-}
-
 QString corpusPdf() {
     return testpaths::corpusDir() + QStringLiteral("/prose-en-pdkids-stories.pdf");
 }

@@ -11,8 +11,8 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QIcon>
 #include <QDateTime>
+#include <QIcon>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSettings>

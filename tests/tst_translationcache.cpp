@@ -1,6 +1,7 @@
 #include "engine/documentjob.h"
 #include "engine/scheduler.h"
 #include "fakes/fakeprovider.h"
+#include "fakes/runtask.h"
 #include "store/translationcache.h"
 #include "testpaths.h"
 
@@ -20,27 +21,11 @@
 #include <csignal>
 
 using namespace overtext;
+using testsupport::await;
 using testsupport::FakeProvider;
 
 namespace {
 const QString kCorpusPdf = QStringLiteral("/prose-en-pdkids-stories.pdf");
-
-/// Runs a task to completion in a real event loop (QTest::qWaitFor would sleep 10 ms between rounds of events).
-template<typename T> T await(QCoro::Task<T> task, int timeoutMs = 20000) {
-    std::optional<T> result;
-    QEventLoop loop;
-    auto done = task.then([&result, &loop](T value) {
-        result = std::move(value);
-        loop.quit();
-    });
-    if (!result) {
-        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    if (!result)
-        qFatal("task did not finish in time");
-    return std::move(*result);
-}
 
 CacheKeyContext context(const QString &identity = QStringLiteral("fake/v1")) {
     return {identity, QStringLiteral("en"), QStringLiteral("es"), QString(), QString()};

@@ -23,4 +23,12 @@ template<typename T> std::optional<T> runTask(QCoro::Task<T> task, int timeoutMs
     return out;
 }
 
+/// runTask() for tests that cannot go on without the result: a task that does not finish in time ends the run.
+template<typename T> T await(QCoro::Task<T> task, int timeoutMs = 20000) {
+    std::optional<T> out = runTask(std::move(task), timeoutMs);
+    if (!out)
+        qFatal("task did not finish in time");
+    return std::move(*out);
+}
+
 } // namespace testsupport
