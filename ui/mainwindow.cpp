@@ -256,7 +256,10 @@ MainWindow::MainWindow(QWidget *parent)
     resize(1200, 800);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // First, while the window is whole: the batch lets its running requests unwind, which runs the event loop.
+    delete m_batch;
+}
 
 void MainWindow::createActions() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
