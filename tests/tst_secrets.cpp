@@ -214,27 +214,6 @@ QList<qint64> childrenRunning(qint64 parent, const QString &executable) {
     return found;
 }
 
-/// A self-signed certificate and its key for a loopback TLS server; empty when openssl is missing.
-QSslConfiguration selfSignedTls(const QTemporaryDir &dir) {
-    const QString keyPath = dir.filePath(QStringLiteral("key.pem")),
-                  certPath = dir.filePath(QStringLiteral("cert.pem"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("1"),
-                   QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-keyout"), keyPath,
-                   QStringLiteral("-out"), certPath});
-    if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
-        return {};
-    QFile keyFile(keyPath), certFile(certPath);
-    if (!keyFile.open(QIODevice::ReadOnly) || !certFile.open(QIODevice::ReadOnly))
-        return {};
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setLocalCertificate(QSslCertificate(certFile.readAll()));
-    tls.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
-    return tls;
-}
-
 struct Run {
     std::optional<Result<TranslationBatchResult>> result;
     QStringList partials;
@@ -370,7 +349,7 @@ private Q_SLOTS:
         if (QStandardPaths::findExecutable(QStringLiteral("openssl")).isEmpty())
             QSKIP("openssl is needed to make a self-signed certificate");
         QTemporaryDir dir;
-        const QSslConfiguration tls = selfSignedTls(dir);
+        const QSslConfiguration tls = selfSignedTls(dir.path());
         QVERIFY(!tls.localCertificate().isNull());
         QSslServer server;
         server.setSslConfiguration(tls);

@@ -1,12 +1,15 @@
 #include "translate/httpcall.h"
 
-#include <QCoroNetworkReply>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
 #include <QRegularExpression>
+#include <QSslSocket>
+#include <QTcpSocket>
 #include <QTimer>
+
+#include <coroutine>
 
 #include <exception>
 
@@ -38,6 +41,451 @@ qint64 parseDuration(const QByteArray &raw) {
     return consumed == text.size() && consumed > 0 ? ms : -1;
 }
 
+/// The bytes of an HTTP/1.1 request for \a url: request line, Host, the request's own headers, then ours where it has
+/// none (Content-Length, Accept-Encoding: identity so that streamed pieces are not held back by compression,
+/// User-Agent), and the body. Credentials in the URL are never sent.
+QByteArray requestBytes(const QByteArray &verb, const QUrl &url, const QNetworkRequest &request,
+                        const QByteArray &body) {
+    QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
+    if (target.isEmpty())
+        target = "/";
+    if (url.hasQuery())
+        target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    QByteArray out;
+    out.reserve(256 + body.size());
+    out += verb + ' ' + target + " HTTP/1.1\r\nHost: ";
+    out += url.toString(QUrl::RemoveScheme | QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery |
+                        QUrl::RemoveFragment | QUrl::FullyEncoded)
+               .mid(2)
+               .toLatin1();
+    out += "\r\n";
+    bool length = false, encoding = false, agent = false;
+    for (const QByteArray &name : request.rawHeaderList()) {
+        const QByteArray lower = name.toLower();
+        if (lower == "host" || lower == "connection" || lower == "transfer-encoding")
+            continue;
+        length |= lower == "content-length";
+        encoding |= lower == "accept-encoding";
+        agent |= lower == "user-agent";
+        out += name + ": " + request.rawHeader(name) + "\r\n";
+    }
+    if (!length && (!body.isEmpty() || verb == "POST" || verb == "PUT" || verb == "PATCH"))
+        out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    if (!encoding)
+        out += "Accept-Encoding: identity\r\n";
+    if (!agent)
+        out += "User-Agent: Overtext\r\n";
+    out += "\r\n";
+    out += body;
+    return out;
+}
+
+QNetworkReply::NetworkError replyErrorFor(QAbstractSocket::SocketError e) {
+    switch (e) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return QNetworkReply::ConnectionRefusedError;
+    case QAbstractSocket::HostNotFoundError:
+        return QNetworkReply::HostNotFoundError;
+    case QAbstractSocket::RemoteHostClosedError:
+        return QNetworkReply::RemoteHostClosedError;
+    case QAbstractSocket::SocketTimeoutError:
+        return QNetworkReply::TimeoutError;
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        return QNetworkReply::SslHandshakeFailedError;
+    case QAbstractSocket::ProxyConnectionRefusedError:
+        return QNetworkReply::ProxyConnectionRefusedError;
+    case QAbstractSocket::ProxyConnectionClosedError:
+        return QNetworkReply::ProxyConnectionClosedError;
+    case QAbstractSocket::ProxyNotFoundError:
+        return QNetworkReply::ProxyNotFoundError;
+    case QAbstractSocket::ProxyConnectionTimeoutError:
+        return QNetworkReply::ProxyTimeoutError;
+    case QAbstractSocket::ProxyAuthenticationRequiredError:
+        return QNetworkReply::ProxyAuthenticationRequiredError;
+    default:
+        return QNetworkReply::UnknownNetworkError;
+    }
+}
+
+/**
+ * One HTTP/1.1 request and its response over a pooled connection, driven by the socket's signals on the pool's
+ * thread: writes the request, parses the status line, headers and body (Content-Length, chunked or until close) as
+ * bytes arrive, and hands a 2xx body to onChunk once per network read. A connection reused from the pool that turns
+ * out closed before any byte of the response is replaced by a new one, once (the server never saw the request).
+ */
+class Exchange {
+public:
+    Exchange(NetworkPool *pool, QUrl url, QByteArray bytes, bool head, const HttpCallOptions &options,
+             CancelToken cancel, std::function<void(const QByteArray &)> onChunk)
+        : m_pool(pool)
+        , m_url(std::move(url))
+        , m_request(std::move(bytes))
+        , m_head(head)
+        , m_transferTimeoutMs(options.transferTimeoutMs)
+        , m_totalTimeoutMs(options.totalTimeoutMs)
+        , m_cancel(std::move(cancel))
+        , m_onChunk(std::move(onChunk)) {}
+
+    ~Exchange() {
+        if (finished)
+            return;
+        dropSocket();
+        if (m_counted && m_pool)
+            m_pool->addInFlight(m_url, -1);
+    }
+
+    struct Done {
+        Exchange *x;
+        bool await_ready() const noexcept { return x->finished; }
+        void await_suspend(std::coroutine_handle<> h) noexcept { x->m_waiter = h; }
+        void await_resume() const noexcept {}
+    };
+
+    void start() {
+        m_total.start();
+        m_lastByte.start();
+        m_pool->addInFlight(m_url, 1);
+        m_counted = true;
+        QObject::connect(&m_tick, &QTimer::timeout, &m_ctx, [this]() { onTick(); });
+        m_tick.start(50);
+        open(m_pool->takeIdle(m_url));
+    }
+
+    bool finished = false;
+    int status = 0;
+    QHash<QByteArray, QByteArray> headers;
+    QByteArray body;
+    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+    QString errorString;
+    bool cancelled = false;
+    bool timedOut = false;
+
+private:
+    enum class Phase { StatusLine, Headers, Body, Trailers, Done };
+    enum class Framing { None, Length, Chunked, UntilClose };
+    static constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
+    static constexpr qsizetype kMaxBodyBytes = 64 * 1024 * 1024;
+
+    /// Starts on \a reused (an idle pooled connection) or, when null, on a new one.
+    void open(QAbstractSocket *reused) {
+        m_reused = reused != nullptr;
+        m_socket = reused ? reused : m_pool->newSocket(m_url);
+        QAbstractSocket *s = m_socket;
+        QObject::connect(s, &QIODevice::readyRead, &m_ctx, [this]() { onReadyRead(); });
+        QObject::connect(s, &QAbstractSocket::errorOccurred, &m_ctx,
+                         [this](QAbstractSocket::SocketError e) { onSocketError(e); });
+        QObject::connect(s, &QAbstractSocket::disconnected, &m_ctx,
+                         [this]() { onSocketError(QAbstractSocket::RemoteHostClosedError); });
+        QObject::connect(s, &QObject::destroyed, &m_ctx, [this]() { poolGone(); });
+        if (m_reused) {
+            send();
+            return;
+        }
+        s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        s->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+        const bool tls = m_url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
+        const quint16 port = quint16(m_url.port(tls ? 443 : 80));
+        if (auto *ssl = qobject_cast<QSslSocket *>(s); ssl && tls) {
+            QObject::connect(ssl, &QSslSocket::encrypted, &m_ctx, [this]() { send(); });
+            ssl->connectToHostEncrypted(m_url.host(), port);
+        } else {
+            QObject::connect(s, &QAbstractSocket::connected, &m_ctx, [this]() { send(); });
+            s->connectToHost(m_url.host(), port);
+        }
+    }
+
+    /// Writes the request now, not on the socket's next turn of the event loop, which may be several milliseconds
+    /// away when many streams are being read.
+    void send() {
+        m_socket->write(m_request);
+        m_socket->flush();
+    }
+
+    void onTick() {
+        if (finished)
+            return;
+        if (m_cancel.isCancelled()) {
+            cancelled = true;
+            fail(QNetworkReply::OperationCanceledError, QStringLiteral("Operation canceled"));
+        } else if ((m_totalTimeoutMs > 0 && m_total.elapsed() > m_totalTimeoutMs) ||
+                   (m_transferTimeoutMs > 0 && m_lastByte.elapsed() > m_transferTimeoutMs)) {
+            timedOut = true;
+            fail(QNetworkReply::TimeoutError, QStringLiteral("Operation timed out"));
+        }
+    }
+
+    /// The pool went away with its sockets (the provider is gone): a cancellation. True when that is the case.
+    bool poolGone() {
+        if (m_pool)
+            return false;
+        m_socket = nullptr; // being destroyed: not ours to touch
+        cancelled = true;
+        fail(QNetworkReply::OperationCanceledError, QStringLiteral("Operation canceled"));
+        return true;
+    }
+
+    void onReadyRead() {
+        if (finished || !m_socket || poolGone())
+            return;
+        const QByteArray bytes = m_socket->readAll();
+        if (bytes.isEmpty())
+            return;
+        m_lastByte.start();
+        m_gotBytes = true;
+        m_in += bytes;
+        QByteArray decoded;
+        if (!parse(decoded))
+            return; // failed: fail() has run
+        if (!decoded.isEmpty()) {
+            if (streaming()) {
+                m_onChunk(decoded);
+            } else {
+                body += decoded;
+                if (body.size() > kMaxBodyBytes)
+                    return fail(QNetworkReply::ProtocolFailure,
+                                QStringLiteral("the answer is larger than %1 MiB").arg(kMaxBodyBytes >> 20));
+            }
+        }
+        if (m_phase == Phase::Done)
+            succeed();
+    }
+
+    void onSocketError(QAbstractSocket::SocketError e) {
+        if (finished || !m_socket || poolGone())
+            return;
+        if (e == QAbstractSocket::RemoteHostClosedError) {
+            onReadyRead(); // what arrived before the close
+            if (finished)
+                return;
+            if (m_phase == Phase::Body && m_framing == Framing::UntilClose) {
+                m_phase = Phase::Done;
+                m_keepAlive = false;
+                return succeed();
+            }
+            if (m_reused && !m_gotBytes) {
+                // The server had closed the idle connection: it never saw the request. Send it on a new one.
+                QObject::disconnect(m_socket, nullptr, &m_ctx, nullptr);
+                m_socket->abort();
+                m_socket->deleteLater();
+                return open(nullptr);
+            }
+        }
+        QString text = m_socket->errorString();
+        if (auto *ssl = qobject_cast<QSslSocket *>(m_socket.data()); ssl && !ssl->sslHandshakeErrors().isEmpty()) {
+            QStringList reasons;
+            for (const QSslError &err : ssl->sslHandshakeErrors())
+                reasons.append(err.errorString());
+            text = QStringLiteral("SSL handshake failed: ") + reasons.join(QStringLiteral("; "));
+        }
+        fail(replyErrorFor(e), text);
+    }
+
+    bool streaming() const { return m_onChunk && status >= 200 && status < 300; }
+
+    /// Reads what m_in holds; decoded body bytes go to \a decoded. False when the response is malformed.
+    bool parse(QByteArray &decoded) {
+        qsizetype pos = 0;
+        auto line = [&](QByteArray &out) {
+            const qsizetype end = m_in.indexOf('\n', pos);
+            if (end < 0)
+                return false;
+            out = m_in.mid(pos, end - pos);
+            if (out.endsWith('\r'))
+                out.chop(1);
+            pos = end + 1;
+            return true;
+        };
+        QByteArray l;
+        while (m_phase != Phase::Done) {
+            if (m_phase == Phase::StatusLine || m_phase == Phase::Headers || m_phase == Phase::Trailers) {
+                if (!line(l)) {
+                    if (m_in.size() - pos > kMaxHeaderBytes)
+                        return failParse(QStringLiteral("the server sent an over-long header"));
+                    break;
+                }
+                if (m_phase == Phase::StatusLine) {
+                    if (!l.startsWith("HTTP/1."))
+                        return failParse(QStringLiteral("the server did not answer in HTTP"));
+                    const QList<QByteArray> parts = l.split(' ');
+                    bool ok = false;
+                    status = parts.value(1).toInt(&ok);
+                    if (!ok || status < 100 || status > 999)
+                        return failParse(QStringLiteral("the server sent a bad status line"));
+                    m_http10 = l.startsWith("HTTP/1.0");
+                    headers.clear();
+                    m_phase = Phase::Headers;
+                } else if (m_phase == Phase::Headers) {
+                    if (l.isEmpty()) {
+                        if (status < 200) { // 100 Continue, 103 Early Hints: the real answer follows
+                            m_phase = Phase::StatusLine;
+                            continue;
+                        }
+                        if (!beginBody())
+                            return false;
+                        continue;
+                    }
+                    const qsizetype colon = l.indexOf(':');
+                    if (colon > 0)
+                        headers.insert(l.left(colon).trimmed().toLower(), l.mid(colon + 1).trimmed());
+                } else if (l.isEmpty()) { // end of the trailers
+                    m_phase = Phase::Done;
+                }
+                continue;
+            }
+            // Phase::Body
+            if (m_framing == Framing::UntilClose) {
+                decoded += m_in.mid(pos);
+                pos = m_in.size();
+                break;
+            }
+            if (m_framing == Framing::Length) {
+                const qsizetype n = qMin<qsizetype>(m_remaining, m_in.size() - pos);
+                decoded += m_in.mid(pos, n);
+                pos += n;
+                m_remaining -= n;
+                if (m_remaining == 0)
+                    m_phase = Phase::Done;
+                break;
+            }
+            // Chunked.
+            if (m_remaining > 0) {
+                const qsizetype n = qMin<qsizetype>(m_remaining, m_in.size() - pos);
+                decoded += m_in.mid(pos, n);
+                pos += n;
+                m_remaining -= n;
+                if (m_remaining > 0)
+                    break;
+                m_chunkEnd = true;
+                continue;
+            }
+            if (!line(l)) {
+                if (m_in.size() - pos > 1024)
+                    return failParse(QStringLiteral("the server sent a bad chunk"));
+                break;
+            }
+            if (m_chunkEnd) { // the CRLF after a chunk's data
+                m_chunkEnd = false;
+                if (!l.isEmpty())
+                    return failParse(QStringLiteral("the server sent a bad chunk"));
+                continue;
+            }
+            const qsizetype semicolon = l.indexOf(';');
+            bool ok = false;
+            const qint64 size = (semicolon >= 0 ? l.left(semicolon) : l).trimmed().toLongLong(&ok, 16);
+            if (!ok || size < 0)
+                return failParse(QStringLiteral("the server sent a bad chunk size"));
+            if (size == 0)
+                m_phase = Phase::Trailers;
+            else
+                m_remaining = size;
+        }
+        m_in.remove(0, pos);
+        return true;
+    }
+
+    bool beginBody() {
+        const QByteArray connection = headers.value("connection").toLower();
+        m_keepAlive = m_http10 ? connection.contains("keep-alive") : !connection.contains("close");
+        if (m_head || status == 204 || status == 304) {
+            m_framing = Framing::None;
+            m_phase = Phase::Done;
+        } else if (headers.value("transfer-encoding").toLower().contains("chunked")) {
+            m_framing = Framing::Chunked;
+            m_phase = Phase::Body;
+        } else if (headers.contains("content-length")) {
+            bool ok = false;
+            m_remaining = headers.value("content-length").toLongLong(&ok);
+            if (!ok || m_remaining < 0)
+                return failParse(QStringLiteral("the server sent a bad Content-Length"));
+            m_framing = Framing::Length;
+            m_phase = m_remaining == 0 ? Phase::Done : Phase::Body;
+        } else {
+            m_framing = Framing::UntilClose;
+            m_keepAlive = false;
+            m_phase = Phase::Body;
+        }
+        return true;
+    }
+
+    bool failParse(const QString &why) {
+        fail(QNetworkReply::ProtocolFailure, QStringLiteral("Overtext could not read the answer: %1").arg(why));
+        return false;
+    }
+
+    void succeed() {
+        if (m_keepAlive && m_in.isEmpty() && m_socket) {
+            QObject::disconnect(m_socket, nullptr, &m_ctx, nullptr);
+            m_pool->giveBack(m_url, m_socket);
+            m_socket = nullptr;
+        }
+        finish();
+    }
+
+    void fail(QNetworkReply::NetworkError e, const QString &text) {
+        if (finished)
+            return;
+        error = e;
+        errorString = text;
+        finish();
+    }
+
+    void dropSocket() {
+        if (!m_socket)
+            return;
+        QObject::disconnect(m_socket, nullptr, &m_ctx, nullptr);
+        m_socket->abort();
+        m_socket->deleteLater();
+        m_socket = nullptr;
+    }
+
+    /// Ends the exchange and resumes the awaiting coroutine on the next turn of the event loop (never inside the
+    /// socket's own signal, whose emitter the resumed code may delete).
+    void finish() {
+        finished = true;
+        m_tick.stop();
+        dropSocket(); // unless succeed() gave it back
+        if (m_counted && m_pool)
+            m_pool->addInFlight(m_url, -1);
+        m_counted = false;
+        if (m_waiter)
+            QMetaObject::invokeMethod(
+                &m_ctx, [h = std::exchange(m_waiter, nullptr)]() { h.resume(); }, Qt::QueuedConnection);
+    }
+
+    QPointer<NetworkPool> m_pool;
+    QUrl m_url;
+    QByteArray m_request;
+    bool m_head = false;
+    int m_transferTimeoutMs = 0;
+    int m_totalTimeoutMs = 0;
+    CancelToken m_cancel;
+    std::function<void(const QByteArray &)> m_onChunk;
+
+    QObject m_ctx; ///< receiver of every connection: they end with the exchange
+    QTimer m_tick;
+    QElapsedTimer m_total;
+    QElapsedTimer m_lastByte;
+    QPointer<QAbstractSocket> m_socket;
+    std::coroutine_handle<> m_waiter;
+    bool m_reused = false;
+    bool m_gotBytes = false;
+    bool m_counted = false;
+
+    QByteArray m_in;
+    Phase m_phase = Phase::StatusLine;
+    Framing m_framing = Framing::None;
+    qint64 m_remaining = 0;
+    bool m_chunkEnd = false;
+    bool m_http10 = false;
+    bool m_keepAlive = true;
+};
+
+bool sameOrigin(const QUrl &a, const QUrl &b) {
+    return NetworkPool::originKey(a) == NetworkPool::originKey(b);
+}
+
 } // namespace
 
 QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest request, QByteArray body,
@@ -45,67 +493,39 @@ QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest
                                      std::function<void(const QByteArray &)> onChunk) {
     HttpCallResult result;
     result.url = request.url();
-    if (!pool || cancel.isCancelled()) {
-        result.cancelled = true;
-        co_return result;
-    }
-    QNetworkReply *reply = pool->send(request, options.verb, body, options.transferTimeoutMs);
-    bool abortedForCancel = false;
-    bool abortedForTimeout = false;
-    QElapsedTimer clock;
-    clock.start();
-    auto *poll = new QTimer(reply);
-    poll->setInterval(50);
-    QObject::connect(poll, &QTimer::timeout, reply, [&, reply]() {
-        if (reply->isFinished())
-            return;
-        if (cancel.isCancelled()) {
-            abortedForCancel = true;
-            reply->abort();
-        } else if (options.totalTimeoutMs > 0 && clock.elapsed() > options.totalTimeoutMs) {
-            abortedForTimeout = true;
-            reply->abort();
+    QUrl url = request.url();
+    QByteArray verb = options.verb;
+    for (int hop = 0;; ++hop) {
+        if (!pool || cancel.isCancelled()) {
+            result.cancelled = true;
+            co_return result;
         }
-    });
-    poll->start();
-    auto status = [reply]() { return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(); };
-    if (onChunk) {
-        QObject::connect(reply, &QIODevice::readyRead, reply, [&, reply]() {
-            const int s = status();
-            if (s >= 200 && s < 300)
-                onChunk(reply->readAll());
-        });
+        Exchange x(pool, url, requestBytes(verb, url, request, body), verb == "HEAD", options, cancel, onChunk);
+        x.start();
+        co_await Exchange::Done{&x};
+        result.status = x.status;
+        result.headers = std::move(x.headers);
+        result.body = std::move(x.body);
+        result.networkError = x.error;
+        result.networkErrorString = x.errorString;
+        result.cancelled = x.cancelled || cancel.isCancelled();
+        result.timedOut = x.timedOut;
+        if (result.networkError != QNetworkReply::NoError || result.status < 300 || result.status >= 400 ||
+            !result.headers.contains("location"))
+            break;
+        // Redirects are followed only within the origin, so credentials never reach another address; any other
+        // is reported (errorFromHttp) with its target.
+        const QUrl target = url.resolved(QUrl::fromEncoded(result.headers.value("location")));
+        if (!sameOrigin(target, url) || hop >= 5 || result.status == 300 || result.status == 304) {
+            result.redirectTarget = target;
+            break;
+        }
+        if (result.status == 303) {
+            verb = "GET";
+            body.clear();
+        }
+        url = target;
     }
-    try {
-        co_await reply;
-    } catch (...) {
-        // QCoro's awaiter does not throw; this only guards against future changes.
-    }
-    // The frame's locals captured above by reference must not be reached once we return.
-    poll->stop();
-    QObject::disconnect(poll, nullptr, nullptr, nullptr);
-    QObject::disconnect(reply, &QIODevice::readyRead, nullptr, nullptr);
-    result.status = status();
-    const QByteArray rest = reply->isOpen() ? reply->readAll() : QByteArray();
-    if (onChunk && result.status >= 200 && result.status < 300) {
-        if (!rest.isEmpty())
-            onChunk(rest);
-    } else {
-        result.body = rest;
-    }
-    result.networkError = reply->error();
-    result.networkErrorString = reply->errorString();
-    for (const auto &pair : reply->rawHeaderPairs())
-        result.headers.insert(pair.first.toLower(), pair.second);
-    if (result.status >= 300 && result.status < 400)
-        result.redirectTarget = reply->url().resolved(QUrl::fromEncoded(result.headers.value("location")));
-    if (result.networkError == QNetworkReply::InsecureRedirectError)
-        result.redirectTarget = reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl();
-    result.cancelled = abortedForCancel || cancel.isCancelled();
-    // Qt aborts a reply whose transfer timeout expired; an abort we did not ask for is that timeout.
-    result.timedOut =
-        abortedForTimeout || (!abortedForCancel && result.networkError == QNetworkReply::OperationCanceledError);
-    reply->deleteLater();
     co_return result;
 }
 

@@ -1,85 +1,108 @@
 #include "translate/networkpool.h"
 
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTcpSocket>
 
 namespace overtext {
 
 NetworkPool::NetworkPool(QObject *parent)
     : QObject(parent) {}
 
-NetworkPool::~NetworkPool() = default; // managers are children
+NetworkPool::~NetworkPool() {
+    for (auto &list : m_idle)
+        for (Idle &i : list)
+            QObject::disconnect(i.closed);
+    // The sockets are children: they go with the pool.
+}
 
-QString NetworkPool::hostKey(const QUrl &url) {
+QString NetworkPool::originKey(const QUrl &url) {
+    const bool tls = url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
     return url.scheme().toLower() + QStringLiteral("://") + url.host().toLower() + QLatin1Char(':') +
-           QString::number(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
+           QString::number(url.port(tls ? 443 : 80));
 }
 
-QNetworkAccessManager *NetworkPool::acquire(const QUrl &url) {
-    const QString key = hostKey(url);
-    Slot *best = nullptr;
-    for (Slot &s : m_managers) {
-        if (!best || s.inFlightByHost.value(key) < best->inFlightByHost.value(key))
-            best = &s;
-    }
-    if (!best || best->inFlightByHost.value(key) >= kConnectionsPerManager) {
-        auto *manager = new QNetworkAccessManager(this);
-        manager->setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);
-        m_managers.append(Slot{manager, {}});
-        best = &m_managers.last();
-    }
-    ++best->inFlightByHost[key];
-    return best->manager;
-}
-
-void NetworkPool::release(QNetworkAccessManager *manager, const QUrl &url) {
-    const QString key = hostKey(url);
-    for (Slot &s : m_managers) {
-        if (s.manager != manager)
+QAbstractSocket *NetworkPool::takeIdle(const QUrl &url) {
+    auto it = m_idle.find(originKey(url));
+    if (it == m_idle.end())
+        return nullptr;
+    QAbstractSocket *found = nullptr;
+    while (!it->isEmpty() && !found) {
+        Idle i = it->takeLast();
+        QObject::disconnect(i.closed);
+        if (!i.socket)
             continue;
-        auto it = s.inFlightByHost.find(key);
-        if (it != s.inFlightByHost.end() && --*it <= 0)
-            s.inFlightByHost.erase(it);
+        // Bytes on an idle connection can only be the server closing it or garbage: never reuse that.
+        if (i.socket->state() == QAbstractSocket::ConnectedState && i.socket->bytesAvailable() == 0 &&
+            i.since.elapsed() < kIdleMs)
+            found = i.socket;
+        else
+            i.socket->deleteLater();
+    }
+    if (it->isEmpty())
+        m_idle.erase(it);
+    return found;
+}
+
+QAbstractSocket *NetworkPool::newSocket(const QUrl &url) {
+    QAbstractSocket *socket = nullptr;
+    if (url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0) {
+        auto *ssl = new QSslSocket(this);
+        QSslConfiguration config = ssl->sslConfiguration();
+        config.setAllowedNextProtocols({QByteArray(QSslConfiguration::NextProtocolHttp1_1)});
+        ssl->setSslConfiguration(config);
+        socket = ssl;
+    } else {
+        socket = new QTcpSocket(this);
+    }
+    ++m_opened;
+    return socket;
+}
+
+void NetworkPool::giveBack(const QUrl &url, QAbstractSocket *socket) {
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState) {
+        if (socket)
+            socket->deleteLater();
         return;
     }
+    const QString key = originKey(url);
+    Idle i;
+    i.socket = socket;
+    i.since.start();
+    // A server closing an idle connection: forget it at once.
+    i.closed = connect(socket, &QAbstractSocket::disconnected, this, [this, key, socket]() {
+        auto it = m_idle.find(key);
+        if (it == m_idle.end())
+            return;
+        for (qsizetype n = 0; n < it->size(); ++n) {
+            if ((*it)[n].socket == socket) {
+                QObject::disconnect((*it)[n].closed);
+                it->removeAt(n);
+                socket->deleteLater();
+                break;
+            }
+        }
+        if (it->isEmpty())
+            m_idle.erase(it);
+    });
+    m_idle[key].append(i);
+}
+
+int NetworkPool::idle(const QUrl &url) const {
+    return int(m_idle.value(originKey(url)).size());
 }
 
 int NetworkPool::inFlight(const QUrl &url) const {
-    const QString key = hostKey(url);
-    int n = 0;
-    for (const Slot &s : m_managers)
-        n += s.inFlightByHost.value(key);
-    return n;
+    return m_inFlight.value(originKey(url));
 }
 
-void NetworkPool::prepare(QNetworkRequest &request, int transferTimeoutMs) {
-    if (transferTimeoutMs > 0)
-        request.setTransferTimeout(transferTimeoutMs);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
-    // Compressed streams arrive in bursts: ask for identity so SSE chunks reach us as they are sent.
-    request.setRawHeader("Accept-Encoding", "identity");
-}
-
-QNetworkReply *NetworkPool::send(QNetworkRequest request, const QByteArray &verb, const QByteArray &body,
-                                 int transferTimeoutMs) {
-    prepare(request, transferTimeoutMs);
-    const QUrl url = request.url();
-    QNetworkAccessManager *manager = acquire(url);
-    QNetworkReply *reply = manager->sendCustomRequest(request, verb, body);
-    // Exactly one release per reply, whichever comes first.
-    auto released = std::make_shared<bool>(false);
-    QPointer<NetworkPool> self(this);
-    auto releaseOnce = [self, manager, url, released]() {
-        if (*released || !self)
-            return;
-        *released = true;
-        self->release(manager, url);
-    };
-    connect(reply, &QNetworkReply::finished, this, releaseOnce);
-    connect(reply, &QObject::destroyed, this, releaseOnce);
-    return reply;
+void NetworkPool::addInFlight(const QUrl &url, int delta) {
+    const QString key = originKey(url);
+    const int n = m_inFlight.value(key) + delta;
+    if (n <= 0)
+        m_inFlight.remove(key);
+    else
+        m_inFlight.insert(key, n);
 }
 
 } // namespace overtext

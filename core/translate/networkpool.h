@@ -1,67 +1,66 @@
 #pragma once
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
 
-class QNetworkAccessManager;
-class QNetworkReply;
-class QNetworkRequest;
+class QAbstractSocket;
 
 namespace overtext {
 
 /**
- * Hands out QNetworkAccessManagers so that N requests in flight to one host really use N connections.
+ * The HTTP/1.1 connections of one thread: opens them (QTcpSocket, or QSslSocket for https) and keeps the idle ones
+ * alive per origin (scheme, host, port) for the next exchange, so N requests in flight to one host use N
+ * connections and a connection is opened once, not per request. httpCall() speaks HTTP over them.
  *
- * Qt 6.4's QNetworkAccessManager opens at most 6 HTTP/1.1 connections per host and queues the rest, and local LLM
- * servers speak plain HTTP/1.1. The pool picks, per host (scheme, host, port), the least loaded manager and creates a
- * new one when all have 6 requests in flight to that host, so N concurrent requests use ceil(N/6) managers.
+ * Why not QNetworkAccessManager: Qt 6.4's manager opens at most 6 connections per host, so concurrency above 6 needed
+ * one manager per 6 requests, each with its own HTTP thread; every request then started one event-loop turn later
+ * and crossed to that thread, and every network read crossed back as a queued signal. At 64 streams that cost a
+ * request about 12 ms between the scheduler and the wire, and the client about half its CPU (bench_http). Here the
+ * sockets live on the caller's thread and a read is handled where it arrives.
  *
- * Thread and lifetime contract: create, use and destroy the pool on one thread (the managers and their replies live
- * there). The pool must outlive the replies it sent: destroying it destroys the managers, which abort their replies.
+ * Thread and lifetime contract: create, use and destroy the pool on one thread. The pool owns every socket;
+ * destroying it closes them, and exchanges still running end as cancelled.
  */
 class NetworkPool : public QObject {
     Q_OBJECT
 public:
-    /// Connections Qt opens per host and manager for HTTP/1.1.
-    static constexpr int kConnectionsPerManager = 6;
+    /// An idle connection older than this is closed rather than reused (servers drop idle ones after 5-120 s).
+    static constexpr int kIdleMs = 20000;
 
     explicit NetworkPool(QObject *parent = nullptr);
     ~NetworkPool() override;
 
-    /// The least loaded manager for \a url's host; counts one request in flight until release() is called.
-    QNetworkAccessManager *acquire(const QUrl &url);
-    /// Reports that a request acquired for \a url on \a manager has finished.
-    void release(QNetworkAccessManager *manager, const QUrl &url);
+    /// An idle, still connected socket to \a url's origin (the most recently used), or nullptr. It now belongs to the
+    /// caller until giveBack() or its deletion.
+    QAbstractSocket *takeIdle(const QUrl &url);
+    /// A new, unconnected socket for \a url (QSslSocket for https, peer verified as usual), owned by the pool.
+    QAbstractSocket *newSocket(const QUrl &url);
+    /// Keeps \a socket, which has just finished an exchange with \a url's origin cleanly, for the next one.
+    void giveBack(const QUrl &url, QAbstractSocket *socket);
 
-    /**
-     * Sends \a body with \a verb ("POST", "GET") on the least loaded manager after prepare(), and releases the slot
-     * automatically when the reply finishes or is destroyed. The caller owns the reply (release it with deleteLater()).
-     */
-    QNetworkReply *send(QNetworkRequest request, const QByteArray &verb, const QByteArray &body, int transferTimeoutMs);
-
-    /**
-     * Applies the policies every request of Overtext needs: transfer timeout (\a transferTimeoutMs without progress
-     * aborts the reply), redirects only to the same origin (so credentials are never forwarded to another host), and
-     * HTTP/2 allowed where TLS ALPN offers it.
-     */
-    static void prepare(QNetworkRequest &request, int transferTimeoutMs);
-
-    /// Managers created so far.
-    int managerCount() const { return int(m_managers.size()); }
-    /// Requests in flight to \a url's host, over all managers.
+    /// Connections opened so far.
+    int opened() const { return m_opened; }
+    /// Idle connections kept for \a url's origin.
+    int idle(const QUrl &url) const;
+    /// Exchanges running with \a url's origin (counted by httpCall()).
     int inFlight(const QUrl &url) const;
+    void addInFlight(const QUrl &url, int delta);
+
+    static QString originKey(const QUrl &url);
 
 private:
-    static QString hostKey(const QUrl &url);
-
-    struct Slot {
-        QNetworkAccessManager *manager = nullptr;
-        QHash<QString, int> inFlightByHost;
+    struct Idle {
+        QPointer<QAbstractSocket> socket;
+        QElapsedTimer since;
+        QMetaObject::Connection closed;
     };
-    QList<Slot> m_managers;
+    QHash<QString, QList<Idle>> m_idle;
+    QHash<QString, int> m_inFlight;
+    int m_opened = 0;
 };
 
 } // namespace overtext

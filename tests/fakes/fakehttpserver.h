@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPair>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QStringList>
 #include <QUrl>
 
@@ -40,6 +41,7 @@ struct FakeResponse {
     int firstByteDelayMs = 0; ///< wait before the status line
     int chunkDelayMs = 0;     ///< wait before each body piece
     int dropAfterChunks = -1; ///< close the connection after writing this many pieces (mid-body); -1 = never
+    bool raw = false;         ///< the pieces are the whole answer, status line and headers included
 
     static FakeResponse json(int status, const QByteArray &body);
 };
@@ -63,9 +65,14 @@ public:
     void setHandler(FakeHandler handler);
     /// Listens on 127.0.0.1, a free port; returns it (0 on failure).
     Q_INVOKABLE quint16 listen();
+    /// Listens on 127.0.0.1:\a port with SO_REUSEPORT (a free port when 0), so that several servers on several threads
+    /// share one port and the kernel spreads connections over them; returns the port (0 on failure).
+    Q_INVOKABLE quint16 listenShared(quint16 port);
+    /// Listens on 127.0.0.1, a free port, speaking HTTPS with \a tls (see selfSignedTls()); returns the port.
+    quint16 listenTls(const QSslConfiguration &tls);
     Q_INVOKABLE void close();
     quint16 port() const { return m_port; }
-    /// http://127.0.0.1:port
+    /// http://127.0.0.1:port (https:// after listenTls())
     QUrl baseUrl() const;
 
     QList<FakeRequest> requests() const;
@@ -84,6 +91,7 @@ private:
 
     QTcpServer *m_server = nullptr;
     quint16 m_port = 0;
+    bool m_tls = false;
     FakeHandler m_handler;
     QHash<QTcpSocket *, std::shared_ptr<Connection>> m_connections;
     mutable QMutex m_mutex;
@@ -95,16 +103,25 @@ private:
 
 /// A FakeHttpServer on its own thread, so it serves even while the caller's thread is busy. Destroying it stops the
 /// server and joins the thread.
+///
+/// With \a threads > 1 (benchmarks), that many servers on as many threads share one port (SO_REUSEPORT), each with its
+/// own handler from \a makeHandler, as a real API's front end spreads connections over many machines: one thread
+/// writing 64 streams would otherwise set the pace, not the client. server() is then the first of them.
 class FakeServerThread {
 public:
     explicit FakeServerThread(FakeHandler handler);
+    FakeServerThread(int threads, const std::function<FakeHandler()> &makeHandler);
     ~FakeServerThread();
-    FakeHttpServer *server() const { return m_server; }
-    QUrl baseUrl() const { return m_server->baseUrl(); }
+    FakeHttpServer *server() const { return m_servers.first(); }
+    QUrl baseUrl() const { return server()->baseUrl(); }
 
 private:
-    QThread *m_thread = nullptr;
-    FakeHttpServer *m_server = nullptr;
+    QList<QThread *> m_threads;
+    QList<FakeHttpServer *> m_servers;
 };
+
+/// A self-signed certificate for CN=127.0.0.1 and its key, made by openssl in \a dir, as a server's TLS
+/// configuration; without a local certificate when openssl is missing or fails.
+QSslConfiguration selfSignedTls(const QString &dir);
 
 } // namespace testsupport
