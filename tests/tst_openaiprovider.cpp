@@ -4,6 +4,7 @@
 #include "translate/openaiprovider.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
@@ -56,6 +57,54 @@ Outcome run(OpenAiProvider &provider, TranslationRequest request = sampleRequest
 class TestOpenAiProvider : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    /// The request body is JSON that says what the settings say: model, streaming with usage (or without), the
+    /// optional temperature and token limit, the two messages with every character intact, and extraBody's own keys
+    /// (Overtext's keys win over extraBody's).
+    void bodyIsTheSettings() {
+        OpenAiConfig c;
+        c.model = QStringLiteral("gpt-\"4o\"");
+        c.temperature = 0.2;
+        c.maxOutputTokens = 4096;
+        c.extraBody = QJsonObject{{QStringLiteral("reasoning_effort"), QStringLiteral("low")},
+                                  {QStringLiteral("seed"), 7},
+                                  {QStringLiteral("logit_bias"), QJsonObject{{QStringLiteral("50256"), -100}}},
+                                  {QStringLiteral("model"), QStringLiteral("not this one")}};
+        EncodedBatch batch;
+        batch.systemPrompt = QStringLiteral("Rules:\n- \u27e60\u27e7 \"quoted\" \\ tab\t\u0001 中文 😀");
+        batch.userMessage = QStringLiteral("{\n  \"u1\": \"Ésta\"\n}");
+        OpenAiProvider provider(c);
+        for (const bool usage : {true, false}) {
+            QJsonParseError error;
+            const QJsonObject body = QJsonDocument::fromJson(provider.buildBody(batch, usage), &error).object();
+            QCOMPARE(error.error, QJsonParseError::NoError);
+            QCOMPARE(body.value(QLatin1String("model")).toString(), c.model);
+            QCOMPARE(body.value(QLatin1String("stream")).toBool(), true);
+            QCOMPARE(body.contains(QLatin1String("stream_options")), usage);
+            if (usage)
+                QVERIFY(body.value(QLatin1String("stream_options"))
+                            .toObject()
+                            .value(QLatin1String("include_usage"))
+                            .toBool());
+            QCOMPARE(body.value(QLatin1String("temperature")).toDouble(), 0.2);
+            QCOMPARE(body.value(QLatin1String("max_tokens")).toInt(), 4096);
+            const QJsonArray messages = body.value(QLatin1String("messages")).toArray();
+            QCOMPARE(messages.size(), 2);
+            QCOMPARE(messages[0].toObject().value(QLatin1String("role")).toString(), QStringLiteral("system"));
+            QCOMPARE(messages[0].toObject().value(QLatin1String("content")).toString(), batch.systemPrompt);
+            QCOMPARE(messages[1].toObject().value(QLatin1String("role")).toString(), QStringLiteral("user"));
+            QCOMPARE(messages[1].toObject().value(QLatin1String("content")).toString(), batch.userMessage);
+            QCOMPARE(body.value(QLatin1String("reasoning_effort")).toString(), QStringLiteral("low"));
+            QCOMPARE(body.value(QLatin1String("seed")).toInt(), 7);
+            QCOMPARE(body.value(QLatin1String("logit_bias")).toObject().value(QLatin1String("50256")).toInt(), -100);
+        }
+        // Without the optional settings, their keys are absent.
+        OpenAiConfig plain;
+        plain.model = QStringLiteral("m");
+        plain.temperature.reset();
+        const QJsonObject body = QJsonDocument::fromJson(OpenAiProvider(plain).buildBody(batch, true)).object();
+        QVERIFY(!body.contains(QLatin1String("temperature")) && !body.contains(QLatin1String("max_tokens")));
+    }
+
     /// Partial texts reach the sink while the answer streams, growing, before the final result; every unit comes
     /// back; the wire request is what an OpenAI-compatible server expects; usage is taken from the stream.
     void streamsPartialsThenResult() {
