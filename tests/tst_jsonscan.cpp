@@ -1,8 +1,8 @@
 // JsonScanner and the OpenAI stream event read with it (readChatChunk) against the QJsonDocument reading they
 // replace: the same result for every text, the fast path actually taken for the events servers send, and texts the
 // scanner accepts always ones QJsonDocument accepts.
-#include "translate/chatchunk.h"
 #include "translate/jsonscan.h"
+#include "translate/streamevents.h"
 
 #include <QJsonDocument>
 #include <QRandomGenerator>
@@ -163,6 +163,62 @@ private Q_SLOTS:
         }
         // Many edits keep the text valid (inside strings, whitespace): the comparison must have been exercised.
         QVERIFY2(accepted > total / 10, qPrintable(QStringLiteral("%1 of %2").arg(accepted).arg(total)));
+    }
+
+    /// Anthropic's content_block_delta: text deltas take the fast path and read as QJsonDocument reads them; other
+    /// deltas carry no text; other events and odd texts are left to QJsonDocument; random edits never disagree.
+    void anthropicTextDeltas() {
+        const QList<QByteArray> fast = {
+            "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hola "
+            "\\\"u1\\\" \\u4e2d\"}}", // (a raw string here confuses moc)
+            "{\"delta\":{\"text\":\"\xe4\xb8\xad\xf0\x9f\x98\x80\",\"type\":\"text_delta\"},\"type\":\"content_block_"
+            "delta\"}",
+            R"({"type":"content_block_delta","index":1,"delta":{"type":"thinking_delta","thinking":"hmm"}})",
+            R"({"type":"content_block_delta","index":1,"delta":{"type":"signature_delta","signature":"abc"}})",
+            R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}})",
+            R"({"type":"content_block_delta","delta":"odd"})",
+        };
+        for (const QByteArray &t : fast) {
+            const auto d = scanTextDelta(t);
+            QVERIFY2(d.has_value(), t.constData());
+            QVERIFY2(*d == parseTextDelta(t), t.constData());
+        }
+        QCOMPARE(scanTextDelta(fast[0])->text, QStringLiteral("Hola \"u1\" 中"));
+        QVERIFY(!scanTextDelta(fast[2])->hasText);
+        for (const QByteArray &t : QList<QByteArray>{
+                 R"({"type":"message_start","message":{"usage":{"input_tokens":5}}})",
+                 R"({"type":"message_stop"})",
+                 R"({"index":0,"delta":{"type":"text_delta","text":"no type"}})",
+                 R"({"type":"content_block_delta","type":"content_block_delta","delta":{}})",
+                 R"({"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}} junk)",
+                 R"({"type":"content_block_delta","delta":{"type":"text_delta","text":"a","text":"b"}})",
+             })
+            QVERIFY2(!scanTextDelta(t), t.constData());
+        QRandomGenerator rng(7);
+        const QByteArray alphabet = "{}[]\":,\\ntrufalse0123456789-.eE \t\r\nu\x80\xc3\xa9";
+        int accepted = 0;
+        for (int round = 0; round < 20000; ++round) {
+            QByteArray t = fast[rng.bounded(int(fast.size()))];
+            const int at = rng.bounded(int(t.size()));
+            const char c = alphabet[rng.bounded(int(alphabet.size()))];
+            switch (rng.bounded(3)) {
+            case 0:
+                t.insert(at, c);
+                break;
+            case 1:
+                t.remove(at, 1);
+                break;
+            default:
+                t[at] = c;
+            }
+            const auto d = scanTextDelta(t);
+            if (!d)
+                continue;
+            ++accepted;
+            QVERIFY2(jsonAccepts(t), t.constData());
+            QVERIFY2(*d == parseTextDelta(t), t.constData());
+        }
+        QVERIFY(accepted > 2000);
     }
 
     /// The scanner on its own: skipping checks what it skips; nesting is bounded.

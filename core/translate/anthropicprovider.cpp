@@ -1,5 +1,7 @@
 #include "translate/anthropicprovider.h"
 
+#include "translate/streamevents.h"
+
 #include "translate/batchcodec.h"
 #include "translate/httpcall.h"
 #include "translate/streamedanswer.h"
@@ -94,12 +96,17 @@ QCoro::Task<Result<StreamedAnswer>> AnthropicProvider::streamAnswer(StreamCall c
     QString streamErrorType;
     QString streamError;
     auto onEvent = [&](const SseEvent &ev) {
+        if (const auto fast = scanTextDelta(ev.data)) {
+            if (fast->hasText)
+                pending += fast->text;
+            return;
+        }
         const QJsonObject o = QJsonDocument::fromJson(ev.data).object();
         const QString type = o.value(QLatin1String("type")).toString(ev.event);
         if (type == QLatin1String("content_block_delta")) {
-            const QJsonObject delta = o.value(QLatin1String("delta")).toObject();
-            if (delta.value(QLatin1String("type")).toString() == QLatin1String("text_delta"))
-                pending += delta.value(QLatin1String("text")).toString();
+            const TextDelta delta = parseTextDelta(ev.data); // what the scanner left (rare: odd keys or escapes)
+            if (delta.hasText)
+                pending += delta.text;
         } else if (type == QLatin1String("message_start")) {
             const QJsonObject usage =
                 o.value(QLatin1String("message")).toObject().value(QLatin1String("usage")).toObject();

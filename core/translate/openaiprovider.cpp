@@ -1,6 +1,6 @@
 #include "translate/openaiprovider.h"
 
-#include "translate/chatchunk.h"
+#include "translate/streamevents.h"
 
 #include "translate/batchcodec.h"
 #include "translate/httpcall.h"

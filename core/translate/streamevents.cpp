@@ -1,4 +1,4 @@
-#include "translate/chatchunk.h"
+#include "translate/streamevents.h"
 
 #include "translate/jsonscan.h"
 
@@ -132,6 +132,75 @@ ChatChunk readChatChunk(QByteArrayView json) {
     if (auto c = scanChatChunk(json))
         return *std::move(c);
     return parseChatChunk(json);
+}
+
+std::optional<TextDelta> scanTextDelta(QByteArrayView json) {
+    TextDelta d;
+    JsonScanner s(json);
+    bool sawType = false, sawDelta = false, isBlockDelta = false;
+    bool sawDeltaType = false, sawText = false, isText = false;
+    QString text;
+    bool textIsString = false;
+    auto delta = [&](QByteArrayView key) {
+        if (key == "type") {
+            if (sawDeltaType || s.peek() != JsonScanner::Type::String)
+                return false;
+            sawDeltaType = true;
+            QString type;
+            if (!s.readString(&type))
+                return false;
+            isText = type == QLatin1String("text_delta");
+            return true;
+        }
+        if (key == "text") {
+            if (sawText)
+                return false;
+            sawText = true;
+            if (s.peek() != JsonScanner::Type::String)
+                return s.skip();
+            textIsString = true;
+            return s.readString(&text);
+        }
+        return s.skip();
+    };
+    const bool ok = s.readObject([&](QByteArrayView key) {
+        if (key == "type") {
+            if (sawType || s.peek() != JsonScanner::Type::String)
+                return false;
+            sawType = true;
+            QString type;
+            if (!s.readString(&type))
+                return false;
+            isBlockDelta = type == QLatin1String("content_block_delta");
+            return isBlockDelta; // any other event: QJsonDocument
+        }
+        if (key == "delta") {
+            if (sawDelta)
+                return false;
+            sawDelta = true;
+            return s.peek() == JsonScanner::Type::Object ? s.readObject(delta) : s.skip();
+        }
+        return s.skip();
+    });
+    if (!ok || !s.atEnd() || !isBlockDelta)
+        return std::nullopt;
+    if (isText && textIsString) {
+        d.hasText = true;
+        d.text = text;
+    }
+    return d;
+}
+
+TextDelta parseTextDelta(QByteArrayView json) {
+    TextDelta d;
+    const QJsonObject delta =
+        QJsonDocument::fromJson(json.toByteArray()).object().value(QLatin1String("delta")).toObject();
+    const QJsonValue text = delta.value(QLatin1String("text"));
+    if (delta.value(QLatin1String("type")).toString() == QLatin1String("text_delta") && text.isString()) {
+        d.hasText = true;
+        d.text = text.toString();
+    }
+    return d;
 }
 
 } // namespace overtext

@@ -7,6 +7,9 @@
 
 namespace overtext {
 
+// The events of the two streamed LLM protocols, read with JsonScanner where it can (the events that carry the
+// answer, tens of thousands per batch, no document built) and with QJsonDocument otherwise, with the same result.
+
 /// What Overtext reads from one event of an OpenAI-compatible chat completion stream.
 struct ChatChunk {
     bool error = false; ///< an "error" member (an object or a string): the server failed mid-answer
@@ -26,5 +29,19 @@ ChatChunk readChatChunk(QByteArrayView json);
 std::optional<ChatChunk> scanChatChunk(QByteArrayView json);
 /// The QJsonDocument path alone.
 ChatChunk parseChatChunk(QByteArrayView json);
+
+/// An Anthropic Messages stream event of type content_block_delta, as far as the answer goes: the text of a
+/// text_delta (other deltas — thinking, signatures, tool input — carry none).
+struct TextDelta {
+    bool hasText = false;
+    QString text;
+    bool operator==(const TextDelta &) const = default;
+};
+
+/// The JsonScanner reading of an Anthropic event's data whose "type" is "content_block_delta"; nullopt for any
+/// other event, and where the scanner gives up: those are read with QJsonDocument.
+std::optional<TextDelta> scanTextDelta(QByteArrayView json);
+/// The QJsonDocument reading of a content_block_delta event (the reference scanTextDelta is tested against).
+TextDelta parseTextDelta(QByteArrayView json);
 
 } // namespace overtext
