@@ -474,32 +474,39 @@ QString BatchCodec::languageLabel(const QString &code) {
 
 QString BatchCodec::jsonString(const QString &text) {
     QString out;
-    out.reserve(text.size() + 2);
+    out.reserve(text.size() + 16);
     out += QLatin1Char('"');
-    for (const QChar c : text) {
-        switch (c.unicode()) {
-        case '"':
+    // Runs of characters that need no escape are appended whole: prompts are kilobytes, built for every request.
+    const QChar *p = text.constData();
+    const QChar *const end = p + text.size();
+    const QChar *run = p;
+    for (; p < end; ++p) {
+        const char16_t c = p->unicode();
+        if (c >= 0x20 && c != u'"' && c != u'\\')
+            continue;
+        out.append(run, p - run);
+        run = p + 1;
+        switch (c) {
+        case u'"':
             out += QLatin1String("\\\"");
             break;
-        case '\\':
+        case u'\\':
             out += QLatin1String("\\\\");
             break;
-        case '\n':
+        case u'\n':
             out += QLatin1String("\\n");
             break;
-        case '\r':
+        case u'\r':
             out += QLatin1String("\\r");
             break;
-        case '\t':
+        case u'\t':
             out += QLatin1String("\\t");
             break;
         default:
-            if (c.unicode() < 0x20)
-                out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
-            else
-                out += c;
+            out += QStringLiteral("\\u%1").arg(int(c), 4, 16, QLatin1Char('0'));
         }
     }
+    out.append(run, end - run);
     out += QLatin1Char('"');
     return out;
 }
