@@ -394,7 +394,9 @@ QCoro::Task<int> translateCommand(Options o) {
         SummaryOptions summaryOptions;
         summaryOptions.targetLang = o.to;
         summaryOptions.sourceLang = o.from;
-        summaryOptions.documentTitle = QFileInfo(file).completeBaseName();
+        // As `summarize` names it, so that both commands share the cached summary.
+        const QString title = jobs[i]->translation().title;
+        summaryOptions.documentTitle = title.isEmpty() ? QFileInfo(file).completeBaseName() : title;
         auto summaryTask = summarizeForCli(segments, summaryOptions, provider.get(), !o.noCache);
         auto summary = co_await std::move(summaryTask);
         if (!summary) {

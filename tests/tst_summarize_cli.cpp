@@ -96,6 +96,7 @@ void TestSummarizeCli::initTestCase() {
     // Ten pages of about 3,500 characters each: more than one request's budget (24,000), so parts and a combine.
     m_longPdf = m_dir.filePath(QStringLiteral("long.pdf"));
     PdfMaker longMaker;
+    longMaker.setTitle(QStringLiteral("The Long Crossing"));
     for (int page = 1; page <= 10; ++page) {
         if (page > 1)
             longMaker.newPage();
@@ -307,6 +308,20 @@ void TestSummarizeCli::translateWritesTheCombinedSummaryAndCover() {
     QCOMPARE(server.server()->requestCount(), requests);
     QVERIFY(again.err.contains(QLatin1String("(from the cache)")));
     QCOMPARE(readAll(mdPath), md);
+    QVERIFY2(md.startsWith(QLatin1String("# The Long Crossing")), qPrintable(md.left(80))); // its own title
+
+    // `summarize` on the same document finds the summary `translate --summary` paid for: same title, same key.
+    QStringList summarize = args;
+    summarize[0] = QStringLiteral("summarize");
+    summarize.removeAll(QStringLiteral("--summary"));
+    summarize.removeAll(QStringLiteral("--summary-cover"));
+    const int cacheAt = int(summarize.indexOf(QStringLiteral("--cache")));
+    summarize.remove(cacheAt, 2);
+    summarize += {QStringLiteral("-o"), dir.filePath(QStringLiteral("again.md"))};
+    const Run alone = cli(summarize, dir.filePath(QStringLiteral("cache")));
+    QVERIFY2(alone.exitCode == 0, qPrintable(alone.err));
+    QVERIFY2(alone.err.contains(QLatin1String("(from the cache)")), qPrintable(alone.err));
+    QCOMPARE(server.server()->requestCount(), requests);
 }
 
 void TestSummarizeCli::translateSummaryGoesWhereThePdfGoes() {

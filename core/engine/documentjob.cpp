@@ -103,6 +103,7 @@ QCoro::Task<Result<void>> DocumentJob::run() {
             co_return extracted.error();
         }
         m_doc.pageErrors = extracted->pageErrors();
+        m_doc.title = extracted->title.trimmed();
         maybeFinishInput();
         // Wait for the scheduler to settle every unit and for the cache writes to land. A QFuture rather than
         // qCoro(signal): QCoro 0.8's signal awaiter touches itself after resuming us (a use-after-free under ASan).

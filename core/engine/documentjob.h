@@ -39,6 +39,7 @@ struct SegmentTranslation {
 /// A plain value type.
 struct DocumentTranslation {
     QString path;
+    QString title; ///< the PDF's own title (metadata), empty when it has none
     QList<SegmentTranslation> segments;
     QHash<QString, qsizetype> indexById;
     QStringList pageErrors;

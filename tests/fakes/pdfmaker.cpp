@@ -76,6 +76,8 @@ void PdfMaker::box(const QRectF &rect) {
 
 bool PdfMaker::save(const QString &path) const {
     QPdfWriter writer(path);
+    if (!m_title.isEmpty())
+        writer.setTitle(m_title);
     writer.setResolution(72);
     writer.setPageSize(QPageSize(m_pageSize, QPageSize::Point));
     writer.setPageMargins(QMarginsF(0, 0, 0, 0));

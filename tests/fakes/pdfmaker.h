@@ -27,6 +27,8 @@ public:
                      double firstIndent = 0, const QString &family = QString(), bool rtl = false);
     /// A filled rectangle (a "figure").
     void box(const QRectF &rect);
+    /// The document's title in its metadata (none by default).
+    void setTitle(const QString &title) { m_title = title; }
     /// Writes the PDF; returns false on failure.
     bool save(const QString &path) const;
 
@@ -43,6 +45,7 @@ private:
         QRectF rect;
     };
     QSizeF m_pageSize;
+    QString m_title;
     QList<Op> m_ops;
 };
 
