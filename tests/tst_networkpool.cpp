@@ -8,6 +8,7 @@
 #include "translate/networkpool.h"
 #include "translate/openaiprovider.h"
 
+#include <QAbstractSocket>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QStandardPaths>
@@ -133,6 +134,11 @@ private Q_SLOTS:
         QCOMPARE(pool.opened(), 1);
         QCOMPARE(pool.idle(server.baseUrl()), 1);
         QCOMPARE(server.server()->requestCount(), 5);
+        // The kept connection sends without Nagle's delay.
+        QAbstractSocket *kept = pool.takeIdle(server.baseUrl());
+        QVERIFY(kept);
+        QCOMPARE(kept->socketOption(QAbstractSocket::LowDelayOption).toInt(), 1);
+        pool.giveBack(server.baseUrl(), kept);
     }
 
     /// A server that closes each connection right after its answer (while saying keep-alive): every request still

@@ -183,15 +183,21 @@ private:
             send();
             return;
         }
-        s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        s->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
         const bool tls = m_url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
         const quint16 port = quint16(m_url.port(tls ? 443 : 80));
-        if (auto *ssl = qobject_cast<QSslSocket *>(s); ssl && tls) {
+        auto *ssl = tls ? qobject_cast<QSslSocket *>(s) : nullptr;
+        // Options take effect only on a connected socket. No Nagle: a request or a handshake message waits for
+        // nothing.
+        QObject::connect(s, &QAbstractSocket::connected, &m_ctx, [this, ssl]() {
+            m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            m_socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+            if (!ssl)
+                send();
+        });
+        if (ssl) {
             QObject::connect(ssl, &QSslSocket::encrypted, &m_ctx, [this]() { send(); });
             ssl->connectToHostEncrypted(m_url.host(), port);
         } else {
-            QObject::connect(s, &QAbstractSocket::connected, &m_ctx, [this]() { send(); });
             s->connectToHost(m_url.host(), port);
         }
     }
