@@ -85,6 +85,28 @@ QString describe(const ChatChunk &c) {
         .arg(c.completionTokens);
 }
 
+/// One of \a seeds with 1-3 random edits (inserted, deleted or replaced bytes that JSON cares about).
+QByteArray mutated(const QList<QByteArray> &seeds, QRandomGenerator &rng) {
+    static const QByteArray alphabet = "{}[]\":,\\ntrufalse0123456789-+.eE \t\r\nu\x80\xc3\xa9\xed\xa0\xf0\x9f";
+    QByteArray t = seeds[rng.bounded(int(seeds.size()))];
+    const int edits = 1 + rng.bounded(3);
+    for (int e = 0; e < edits && !t.isEmpty(); ++e) {
+        const int at = rng.bounded(int(t.size()));
+        const char c = alphabet[rng.bounded(int(alphabet.size()))];
+        switch (rng.bounded(3)) {
+        case 0:
+            t.insert(at, c);
+            break;
+        case 1:
+            t.remove(at, 1);
+            break;
+        default:
+            t[at] = c;
+        }
+    }
+    return t;
+}
+
 bool jsonAccepts(const QByteArray &text) {
     QJsonParseError e;
     QJsonDocument::fromJson(text, &e);
@@ -130,27 +152,11 @@ private Q_SLOTS:
     /// Random edits of real events (bytes JSON cares about, inserted, deleted or replaced): whenever the scanner
     /// accepts the result, QJsonDocument accepts it too and reads the same chunk.
     void mutatedEventsReadTheSame() {
-        const QByteArray alphabet = "{}[]\":,\\ntrufalse0123456789-+.eE \t\r\nu\x80\xc3\xa9\xed\xa0\xf0\x9f";
         QRandomGenerator rng(20261126);
-        QList<QByteArray> seeds = typicalEvents();
+        const QList<QByteArray> seeds = typicalEvents();
         int accepted = 0, total = 0;
         for (int round = 0; round < 40000; ++round) {
-            QByteArray t = seeds[rng.bounded(int(seeds.size()))];
-            const int edits = 1 + rng.bounded(3);
-            for (int e = 0; e < edits && !t.isEmpty(); ++e) {
-                const int at = rng.bounded(int(t.size()));
-                const char c = alphabet[rng.bounded(int(alphabet.size()))];
-                switch (rng.bounded(3)) {
-                case 0:
-                    t.insert(at, c);
-                    break;
-                case 1:
-                    t.remove(at, 1);
-                    break;
-                default:
-                    t[at] = c;
-                }
-            }
+            const QByteArray t = mutated(seeds, rng);
             ++total;
             const auto fast = scanChatChunk(t);
             if (!fast)
@@ -195,22 +201,9 @@ private Q_SLOTS:
              })
             QVERIFY2(!scanTextDelta(t), t.constData());
         QRandomGenerator rng(7);
-        const QByteArray alphabet = "{}[]\":,\\ntrufalse0123456789-.eE \t\r\nu\x80\xc3\xa9";
         int accepted = 0;
         for (int round = 0; round < 20000; ++round) {
-            QByteArray t = fast[rng.bounded(int(fast.size()))];
-            const int at = rng.bounded(int(t.size()));
-            const char c = alphabet[rng.bounded(int(alphabet.size()))];
-            switch (rng.bounded(3)) {
-            case 0:
-                t.insert(at, c);
-                break;
-            case 1:
-                t.remove(at, 1);
-                break;
-            default:
-                t[at] = c;
-            }
+            const QByteArray t = mutated(fast, rng);
             const auto d = scanTextDelta(t);
             if (!d)
                 continue;
