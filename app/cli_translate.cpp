@@ -3,6 +3,7 @@
 
 #include "engine/documentjob.h"
 #include "engine/scheduler.h"
+#include "pdf/markup.h"
 #include "pdf/segmentjson.h"
 #include "render/pdfexporter.h"
 #include "store/appsettings.h"
@@ -365,7 +366,11 @@ QCoro::Task<int> translateCommand(Options o) {
                 j.insert(QStringLiteral("file"), file);
             j.insert(QStringLiteral("status"), statusName(s));
             if (s.status == SegmentStatus::Done) {
-                j.insert(QStringLiteral("translation"), s.translation);
+                // "translation" is the text; with inline marks from an LLM, "markup" is the same with its tags.
+                const bool marked = markup::applies(s.segment.text) && markup::hasTags(s.translation);
+                j.insert(QStringLiteral("translation"), marked ? markup::strip(s.translation) : s.translation);
+                if (marked)
+                    j.insert(QStringLiteral("markup"), s.translation);
                 if (s.cached)
                     j.insert(QStringLiteral("cached"), true);
                 if (s.corrected)

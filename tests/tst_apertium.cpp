@@ -1,4 +1,5 @@
 #include "fakes/runtask.h"
+#include "pdf/markup.h"
 #include "testpaths.h"
 #include "translate/apertiumprovider.h"
 #include "translate/providerfactory.h"
@@ -132,6 +133,31 @@ private Q_SLOTS:
         QVERIFY(!result->translations.value(QStringLiteral("u0")).contains(QLatin1Char('*'))); // -u
         QCOMPARE(result->translations.value(QStringLiteral("u9")), result->translations.value(QStringLiteral("u0")));
         qInfo("60 units in one apertium process: %lld ms", clock.elapsed());
+    }
+
+    /// Inline marks travel through Apertium's HTML format: bold and italic around the translated words, inline code
+    /// verbatim; a literal "<b>" in a text without marks stays text.
+    void markupSurvives() {
+        if (!haveApertium())
+            QSKIP("apertium with eng-spa is not installed");
+        ApertiumProvider provider;
+        QVERIFY(provider.keepsMarkup());
+        TranslationRequest request;
+        request.sourceLang = QStringLiteral("en");
+        request.targetLang = QStringLiteral("es");
+        request.units = {{QStringLiteral("m"), QStringLiteral("Press the <b>red button</b> and read <i>the old "
+                                                              "manual</i> before you type <code>the house</code>.")},
+                         {QStringLiteral("l"), QStringLiteral("Write a < b and <b> alone.")}};
+        auto result = await(provider.translate(request, {}, CancelToken()));
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
+        const QString m = result->translations.value(QStringLiteral("m"));
+        QVERIFY2(m.contains(QStringLiteral("<b>botón rojo</b>")) &&
+                     m.contains(QStringLiteral("<i>el manual viejo</i>")),
+                 qPrintable(m));
+        QVERIFY2(m.contains(QLatin1String("<code>the house</code>")), qPrintable(m)); // not "la casa"
+        QVERIFY(markup::wellFormed(m));
+        QVERIFY2(result->translations.value(QStringLiteral("l")).contains(QLatin1String("< b y <b>")),
+                 qPrintable(result->translations.value(QStringLiteral("l"))));
     }
 
     void cancelKillsTheProcess() {

@@ -236,6 +236,46 @@ private Q_SLOTS:
         QCOMPARE(sortedPairs(d.translations), translations);
         QCOMPARE(d.missingIds, missing);
     }
+    /// Inline style marks: kept when the answer's are well formed, dropped (the translation kept) when broken or
+    /// invented; inline code travels as a token and comes back verbatim; the prompt explains the marks only when
+    /// a unit has them.
+    void decodeMarkup_data() {
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("kept") << j("{'m': 'Pulse el <b>botón rojo</b> y lea <i>el manual</i> antes de ⟦0⟧.'}")
+                              << QStringLiteral("Pulse el <b>botón rojo</b> y lea <i>el manual</i> antes de "
+                                                "<code>make install</code>.");
+        QTest::newRow("moved and merged") << j("{'m': '<i>El manual</i>: lea antes de ⟦0⟧ y <b>pulse</b>.'}")
+                                          << QStringLiteral("<i>El manual</i>: lea antes de <code>make install</code> "
+                                                            "y <b>pulse</b>.");
+        QTest::newRow("unclosed") << j("{'m': 'Pulse el <b>botón rojo y lea el manual antes de ⟦0⟧.'}")
+                                  << QStringLiteral("Pulse el botón rojo y lea el manual antes de "
+                                                    "<code>make install</code>.");
+        QTest::newRow("crossed") << j("{'m': 'Pulse <b>el <i>botón</b> rojo</i> antes de ⟦0⟧.'}")
+                                 << QStringLiteral("Pulse el botón rojo antes de <code>make install</code>.");
+    }
+    void decodeMarkup() {
+        QFETCH(QString, answer);
+        QFETCH(QString, expected);
+        TranslationRequest r;
+        r.sourceLang = QStringLiteral("en");
+        r.targetLang = QStringLiteral("es");
+        r.units = {{QStringLiteral("m"), QStringLiteral("Press the <b>red button</b> and read <i>the manual</i> "
+                                                        "before <code>make install</code>.")}};
+        const EncodedBatch b = BatchCodec::encode(r);
+        QVERIFY2(b.userMessage.contains(QStringLiteral("<b>red button</b> and read <i>the manual</i> before ⟦0⟧.")),
+                 qPrintable(b.userMessage));
+        QVERIFY(b.systemPrompt.contains(QStringLiteral("<b>…</b>, <i>…</i> and <em>…</em>")));
+        const DecodedBatch d = BatchCodec::decode(b, answer);
+        QCOMPARE(d.translations.value(QStringLiteral("m")), expected);
+        QVERIFY(d.missingIds.isEmpty());
+    }
+    void tagsInventedForPlainTextAreDropped() {
+        QVERIFY(!threeUnits().systemPrompt.contains(QLatin1String("<b>")));
+        const DecodedBatch d = BatchCodec::decode(
+            threeUnits(), j("{'a': 'Hola <b>mundo</b>, ¿cómo estás?', 'b': 'Vea ⟦0⟧.', 'c': 'Segunda línea'}"));
+        QCOMPARE(d.translations.value(QStringLiteral("a")), QStringLiteral("Hola mundo, ¿cómo estás?"));
+    }
     void decodeFlagsSuspicious() {
         const DecodedBatch d =
             BatchCodec::decode(threeUnits(), j("{'a': 'Hello world, how are you?', 'b': 'Vea ⟦0⟧.', 'c': 'Segunda'}"));

@@ -398,7 +398,9 @@ private Q_SLOTS:
         const QString text = pdftotext(out);
         for (const char *gone : {"returns", "pseudo", "internal", "seeds"})
             QVERIFY2(!text.contains(QLatin1String(gone)), qPrintable(text));
-        QVERIFY2(text.contains(pseudoTranslate(QStringLiteral("returns a pseudo random number"))), qPrintable(text));
+        // Set in a fixed-pitch face like the original's Courier, the longer stand-in may wrap: compare words.
+        QVERIFY2(text.simplified().contains(pseudoTranslate(QStringLiteral("returns a pseudo random number"))),
+                 qPrintable(text));
         const auto before = wordLefts(input), after = wordLefts(out);
         for (const QString &name : {QStringLiteral("rand(0)"), QStringLiteral("rand(x)")}) {
             QCOMPARE(after.count(name), 1);

@@ -1,7 +1,12 @@
+#include "pdf/markup.h"
+#include "pdf/pdfdocument.h"
 #include "render/overlaypainter.h"
 
 #include <QImage>
+#include <QPageSize>
 #include <QPainter>
+#include <QPdfWriter>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace overtext;
@@ -108,6 +113,114 @@ private Q_SLOTS:
         QVERIFY2(fitted[2].fontSize < 8 && fitted[3].fontSize < 8, qPrintable(QString::number(fitted[2].fontSize)));
         QCOMPARE(fitted[0].fontSize, 10.0);
         QCOMPARE(fitted[1].fontSize, 10.0);
+    }
+
+    void markupIsParsed_data() {
+        QTest::addColumn<QString>("input");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("spans"); // start+length:flags
+        QTest::newRow("bold") << QStringLiteral("a <b>b</b> c") << QStringLiteral("a b c") << QStringLiteral("2+1:b");
+        QTest::newRow("nested") << QStringLiteral("<b>x <i>y</i></b>") << QStringLiteral("x y")
+                                << QStringLiteral("0+2:b 2+1:bi");
+        QTest::newRow("emphasis") << QStringLiteral("<em>rojo</em> y") << QStringLiteral("rojo y")
+                                  << QStringLiteral("0+4:e");
+        QTest::newRow("code") << QStringLiteral("run <code>make</code>") << QStringLiteral("run make")
+                              << QStringLiteral("4+4:c");
+        QTest::newRow("streaming, unclosed")
+            << QStringLiteral("hola <b>mun") << QStringLiteral("hola mun") << QStringLiteral("5+3:b");
+        QTest::newRow("streaming, tag cut") << QStringLiteral("hola </") << QStringLiteral("hola ") << QString();
+        QTest::newRow("streaming, tag cut 2") << QStringLiteral("hola <co") << QStringLiteral("hola ") << QString();
+        QTest::newRow("a real less-than") << QStringLiteral("if a < b") << QStringLiteral("if a < b") << QString();
+        QTest::newRow("stray close") << QStringLiteral("x</b> y") << QStringLiteral("x y") << QString();
+    }
+    void markupIsParsed() {
+        QFETCH(QString, input);
+        QFETCH(QString, text);
+        QFETCH(QString, spans);
+        const MarkedText m = markup::parse(input);
+        QCOMPARE(m.text, text);
+        QStringList got;
+        for (const MarkupSpan &s : m.spans)
+            got << QStringLiteral("%1+%2:%3%4%5")
+                       .arg(s.start)
+                       .arg(s.length)
+                       .arg(s.bold ? QStringLiteral("b") : QString(), s.italic ? QStringLiteral("i") : QString(),
+                            s.code       ? QStringLiteral("c")
+                            : s.emphasis ? QStringLiteral("e")
+                                         : QString());
+        QCOMPARE(got.join(QLatin1Char(' ')), spans);
+    }
+
+    /// The marks of a translation are drawn as runs in their faces, in the block's class and colour; a segment
+    /// whose own text has such tags (an HTML tutorial) shows them as text.
+    void runsArePaintedInTheirFaces() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("runs.pdf"));
+        Segment s;
+        s.id = QStringLiteral("r");
+        s.fontSize = 11;
+        s.box = QRectF(72, 100, 420, 14);
+        s.lineBoxes = {s.box};
+        s.style.font = QStringLiteral("Times-Roman");
+        s.style.size = 11;
+        s.style.serif = true;
+        s.style.color = QColor(0x11, 0x66, 0x33);
+        s.text = QStringLiteral("Press the red button and read the manual.");
+        Segment literal = s;
+        literal.box = QRectF(72, 140, 420, 14);
+        literal.lineBoxes = {literal.box};
+        literal.text = QStringLiteral("Write <b>bold</b> in HTML.");
+        {
+            QPdfWriter writer(path);
+            writer.setResolution(72);
+            writer.setPageSize(QPageSize(QSizeF(595, 842), QPageSize::Point));
+            writer.setPageMargins(QMarginsF(0, 0, 0, 0));
+            QPainter p(&writer);
+            OverlayPainter(QStringLiteral("es"))
+                .paint(p,
+                       {OverlayBlock{
+                            s, QStringLiteral("Pulse el <b>botón</b> y lea <i>manual</i> con <code>make</code>.")},
+                        OverlayBlock{literal, QStringLiteral("Escriba <b>negrita</b> en HTML.")}},
+                       QSizeF(595, 842));
+        }
+        auto doc = PdfDocument::open(path);
+        QVERIFY(doc.ok());
+        auto words = (*doc)->words(1);
+        QVERIFY(words.ok());
+        QStringList got;
+        for (const Word &w : *words)
+            got << QStringLiteral("%1:%2%3%4%5:%6")
+                       .arg(w.text)
+                       .arg(QLatin1String(w.style.bold ? "b" : ""))
+                       .arg(QLatin1String(w.style.italic ? "i" : ""))
+                       .arg(QLatin1String(w.style.mono ? "m" : ""))
+                       .arg(QLatin1String(w.style.serif ? "s" : ""))
+                       .arg(w.style.color.name());
+        QCOMPARE(got.join(QLatin1Char(' ')),
+                 QStringLiteral("Pulse:s:#116633 el:s:#116633 botón:bs:#116633 y:s:#116633 lea:s:#116633 "
+                                "manual:is:#116633 con:s:#116633 make.:m:#116633 "
+                                "Escriba:s:#116633 <b>negrita</b>:s:#116633 en:s:#116633 HTML.:s:#116633"));
+    }
+
+    /// A block that fits at its own size keeps it; one that does not shrinks only as much as it must (less than an
+    /// 8% step when a few words are too many).
+    void shrinksByAsLittleAsPossible() {
+        auto make = [](const QString &text) {
+            Segment s;
+            s.id = QStringLiteral("x");
+            s.fontSize = 10;
+            s.box = QRectF(72, 100, 300, 33);
+            s.lineBoxes = {QRectF(72, 100, 300, 9), QRectF(72, 112, 300, 9), QRectF(72, 124, 300, 9)};
+            return OverlayBlock{s, text};
+        };
+        const QList<QRectF> obstacles = {QRectF(60, 140, 400, 100), QRectF(380, 60, 100, 200)};
+        const OverlayPainter painter(QStringLiteral("es"), true);
+        const QList<FittedBlock> roomy = painter.fit({make(kText.left(150))}, QSizeF(595, 842), obstacles);
+        QCOMPARE(roomy[0].fontSize, 10.0);
+        const QList<FittedBlock> tight =
+            painter.fit({make(kText + QStringLiteral(" Y unas palabras más."))}, QSizeF(595, 842), obstacles);
+        QVERIFY2(tight[0].fontSize < 10 && tight[0].fontSize > 9.2, qPrintable(QString::number(tight[0].fontSize)));
+        QVERIFY(tight[0].complete);
     }
 };
 

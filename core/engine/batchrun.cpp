@@ -448,7 +448,7 @@ QCoro::Task<Result<void>> BatchRun::correct(QString path, QString segmentId, QSt
         co_return Error{Error::Usage, tr("No such segment: %1").arg(segmentId)};
     it->corrections.insert(segmentId, text);
     Q_EMIT segmentUpdated(path, segmentId);
-    const QByteArray key = it->run ? TranslationCache::key(it->run->context, segment->segment.text) : QByteArray();
+    const QByteArray key = it->run ? TranslationCache::key(it->run->context, segment->source) : QByteArray();
     if (!m_cache)
         co_return Error{Error::Io, tr("The correction is used in this session but could not be saved: the "
                                       "translation cache is not open.")};

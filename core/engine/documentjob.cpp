@@ -1,5 +1,7 @@
 #include "engine/documentjob.h"
 
+#include "pdf/markup.h"
+
 #include <QCoroFuture>
 #include <QPromise>
 #include <QTimer>
@@ -138,11 +140,13 @@ QCoro::Task<> DocumentJob::feedPage(ExtractedPage page) {
             if (s.kind != SegmentKind::Prose || s.text.trimmed().isEmpty()) {
                 st.status = SegmentStatus::Skipped;
             } else {
-                const QByteArray key = TranslationCache::key(m_context, s.text);
+                const Provider *provider = m_scheduler ? m_scheduler->provider() : nullptr;
+                st.source = provider && provider->keepsMarkup() ? markup::fromRuns(s) : s.text;
+                const QByteArray key = TranslationCache::key(m_context, st.source);
                 m_keys.insert(s.id, key);
                 keys.append(key);
                 queries.append({s.id, key});
-                units.append({s.id, s.text});
+                units.append({s.id, st.source});
             }
             m_doc.indexById.insert(s.id, m_doc.segments.size());
             m_doc.segments.append(st);

@@ -28,6 +28,9 @@ enum class SegmentStatus {
 /// One segment with its translation.
 struct SegmentTranslation {
     Segment segment;
+    /// What is translated: the segment's text, with its inline runs marked (markup::fromRuns) for providers that keep
+    /// markup. The cache key and corrections are keyed by it.
+    QString source;
     QString translation;
     SegmentStatus status = SegmentStatus::Pending;
     QString reason;         ///< why it failed

@@ -66,6 +66,8 @@ public:
     ~Scheduler() override;
 
     const SchedulerOptions &options() const { return m_options; }
+    /// The provider it sends to (null once destroyed).
+    Provider *provider() const { return m_provider; }
 
     /// Registers a document with an optional cancel token of the caller's (cancelling it cancels the document, checked
     /// whenever a batch resumes). addUnits() registers unknown documents by itself.

@@ -56,7 +56,45 @@ struct Line {
     double height = 0;
     bool rtl = false;
     QString text;
+    QList<QPair<int, int>> spans; ///< where each word is in text: start, length
+    // What the document says about its look (all 0 when the words carry no style, as in synthetic input).
+    double size = 0;       ///< the font size of most of its characters
+    double boldShare = 0;  ///< share of its characters in a bold face
+    double monoShare = 0;  ///< … in a fixed-pitch face
+    double colorShare = 0; ///< … in its dominant colour
+    QColor color;          ///< its dominant fill colour
+    bool styled = false;   ///< its words carry a style read from the document
 };
+
+/// The look of text by character count: the style most characters have.
+struct StyleVotes {
+    QList<QPair<TextStyle, int>> votes;
+    void add(const TextStyle &style, int chars) {
+        for (auto &v : votes)
+            if (v.first.sameLook(style)) {
+                v.second += chars;
+                return;
+            }
+        votes.append({style, chars});
+    }
+    TextStyle dominant() const {
+        int best = -1;
+        TextStyle style;
+        for (const auto &v : votes)
+            if (v.second > best) {
+                best = v.second;
+                style = v.first;
+            }
+        return style;
+    }
+};
+
+int letterCount(const QString &t) {
+    int n = 0;
+    for (QChar c : t)
+        n += !c.isSpace();
+    return n;
+}
 
 void finishLine(Line &line) {
     std::vector<double> heights;
@@ -75,6 +113,39 @@ void finishLine(Line &line) {
     line.height = median(heights);
     line.box = QRectF();
     line.text.clear();
+    line.spans.clear();
+    int chars = 0, bold = 0, mono = 0;
+    QHash<QRgb, int> colors;
+    QHash<int, int> sizes; // half points
+    line.styled = false;
+    for (const Word &w : line.words) {
+        const int n = letterCount(w.text);
+        if (w.style.size <= 0)
+            continue;
+        line.styled = true;
+        chars += n;
+        bold += w.style.bold ? n : 0;
+        mono += w.style.mono ? n : 0;
+        colors[w.style.color.rgb()] += n;
+        sizes[int(std::lround(w.style.size * 2))] += n;
+    }
+    if (line.styled && chars > 0) {
+        line.boldShare = double(bold) / chars;
+        line.monoShare = double(mono) / chars;
+        int best = -1;
+        for (auto it = colors.cbegin(); it != colors.cend(); ++it)
+            if (it.value() > best) {
+                best = it.value();
+                line.color = QColor::fromRgb(it.key());
+            }
+        line.colorShare = double(best) / chars;
+        best = -1;
+        for (auto it = sizes.cbegin(); it != sizes.cend(); ++it)
+            if (it.value() > best) {
+                best = it.value();
+                line.size = it.key() / 2.0;
+            }
+    }
     for (int i = 0; i < line.words.size(); ++i) {
         const Word &w = line.words[i];
         line.box = line.box.isNull() ? w.box : line.box.united(w.box);
@@ -88,6 +159,7 @@ void finishLine(Line &line) {
             if ((flagged && !cjkJoin) || gap > 0.15 * line.height)
                 line.text += QLatin1Char(' ');
         }
+        line.spans.append({int(line.text.size()), int(w.text.size())});
         line.text += w.text;
     }
 }
@@ -115,6 +187,12 @@ std::vector<Line> buildLines(const QList<Word> &words) {
         }
         current.words.append(w);
         current.words.back().text = normalizeGlyphForms(w.text);
+        // A list bullet drawn from a symbol font without a Unicode meaning (TeX's bullet often comes out as U+0088,
+        // others in the private use area): a bullet.
+        const QString &t = current.words.back().text;
+        if (current.words.size() == 1 && t.size() == 1 &&
+            ((t[0].unicode() >= 0x80 && t[0].unicode() <= 0x9F) || t[0].category() == QChar::Other_PrivateUse))
+            current.words.back().text = QString(QChar(0x2022));
     }
     if (!current.words.isEmpty())
         lines.push_back(std::move(current));
@@ -125,7 +203,8 @@ std::vector<Line> buildLines(const QList<Word> &words) {
     for (Line &l : lines) {
         finishLine(l);
         bool joined = false;
-        for (int k = int(merged.size()) - 1; k >= 0 && k >= int(merged.size()) - 3; --k) {
+        // Poppler may give a column of list markers before the lines they start: look back a little way.
+        for (int k = int(merged.size()) - 1; k >= 0 && k >= int(merged.size()) - 64; --k) {
             Line &m = merged[size_t(k)];
             const double h = std::min(m.height, l.height);
             if (verticalOverlap(m.box, l.box) >= 0.6 * h &&
@@ -214,10 +293,35 @@ bool continues(const Block &b, const std::vector<Line> &lines, const PageStats &
     const double gap = line.box.top() - last.box.bottom();
     if (gap < -0.5 * h)
         return false;
-    // Font size: headings, body and footnotes are different blocks.
-    const double ratio = std::max(last.height, line.height) / std::max(0.1, std::min(last.height, line.height));
-    if (ratio > 1.25)
-        return false;
+    // Font size: headings, body and footnotes are different blocks. The document's own sizes where it gives them, else
+    // the glyph boxes' heights.
+    if (last.styled && line.styled && last.size > 0 && line.size > 0) {
+        if (std::max(last.size, line.size) / std::min(last.size, line.size) > 1.1)
+            return false;
+    } else {
+        const double ratio = std::max(last.height, line.height) / std::max(0.1, std::min(last.height, line.height));
+        if (ratio > 1.25)
+            return false;
+    }
+    // A bold line (a heading, a label) and a line of body text are different blocks; so are code and prose, and
+    // lines in clearly different colours (a coloured heading over black text). A bold word or a link inside a line
+    // changes nothing: only lines that are wholly one and wholly the other split.
+    // A bold line that runs on to the column's end is a list item's or a paragraph's first line set in bold (a
+    // command), not a heading: its next line continues it.
+    if (last.styled && line.styled) {
+        auto differ = [](double a, double b) { return (a >= 0.9 && b < 0.5) || (b >= 0.9 && a < 0.5); };
+        const double lastEnd = last.rtl ? -last.box.left() : last.box.right();
+        const bool lastShort = lastEnd < columnEnd(lines, last) - 2.5 * h;
+        if (differ(last.boldShare, line.boldShare) && (lastShort || line.boldShare >= 0.9))
+            return false;
+        if (differ(last.monoShare, line.monoShare))
+            return false;
+        const int dc = std::abs(last.color.red() - line.color.red()) +
+                       std::abs(last.color.green() - line.color.green()) +
+                       std::abs(last.color.blue() - line.color.blue());
+        if (dc > 120 && last.colorShare >= 0.9 && line.colorShare >= 0.9)
+            return false;
+    }
     // A gap wider than the paragraph's own (or, for its first line, the page's usual) line gap.
     if (b.lineGap >= 0) {
         if (gap > b.lineGap + 0.35 * h)
@@ -427,8 +531,34 @@ bool isHyphen(QChar c) {
     return c == QLatin1Char('-') || c == QChar(0x00AD) || c == QChar(0x2010);
 }
 
-QString joinLines(const std::vector<const Line *> &lines) {
+double monoShareOf(const std::vector<const Line *> &lines) {
+    double mono = 0, all = 0;
+    for (const Line *l : lines) {
+        const int n = letterCount(l->text);
+        all += n;
+        mono += l->monoShare * n;
+    }
+    return all > 0 ? mono / all : 0;
+}
+
+/// A block's text: its lines joined, words broken by a hyphen at a line end joined again. With `runs`, also the
+/// styles along that text (empty when the words carry no style); spaces between two words of one style take it,
+/// other spaces the block's base style. The base style is that of most characters in the page's body colour when at
+/// least a tenth of the block has that colour (a list item with a red phrase is black text with a red run), else that
+/// of most characters.
+QString joinLines(const std::vector<const Line *> &lines, const QColor &bodyColor = QColor(),
+                  TextStyle *dominant = nullptr, QList<StyleRun> *runs = nullptr) {
     QString text;
+    std::vector<int> charStyle; // per character of text: an index into styles, -1 for spaces between words
+    QList<TextStyle> styles;
+    auto styleIndex = [&](const TextStyle &st) {
+        for (int i = 0; i < styles.size(); ++i)
+            if (styles[i].sameLook(st))
+                return i;
+        styles.append(st);
+        return int(styles.size() - 1);
+    };
+    bool styled = false;
     for (const Line *line : lines) {
         const QString t = line->text.trimmed();
         if (t.isEmpty())
@@ -438,14 +568,87 @@ QString joinLines(const std::vector<const Line *> &lines) {
             const QChar first = t.front();
             if (isHyphen(last) && text.size() >= 2 && text[text.size() - 2].isLetter() && first.isLower()) {
                 text.chop(1); // a word broken across lines: join it
+                charStyle.pop_back();
             } else if (last == QChar(0x00AD)) {
                 text.chop(1);
+                charStyle.pop_back();
             } else if (!(isCjk(last) && isCjk(first))) {
                 text += QLatin1Char(' ');
+                charStyle.push_back(-1);
             }
         }
+        const qsizetype lead = line->text.indexOf(t);
+        std::vector<int> lineStyle(size_t(line->text.size()), -1);
+        for (int k = 0; k < line->spans.size() && k < line->words.size(); ++k) {
+            const Word &w = line->words[k];
+            if (w.style.size <= 0)
+                continue;
+            styled = true;
+            const int index = styleIndex(w.style);
+            for (int c = line->spans[k].first; c < line->spans[k].first + line->spans[k].second; ++c)
+                if (c >= 0 && c < int(lineStyle.size()))
+                    lineStyle[size_t(c)] = index;
+        }
+        for (qsizetype c = 0; c < t.size(); ++c)
+            charStyle.push_back(lineStyle[size_t(lead + c)]);
         text += t;
     }
+    if (!styled || !dominant || !runs)
+        return text;
+    std::vector<int> count(size_t(styles.size()), 0);
+    for (size_t c = 0; c < charStyle.size(); ++c)
+        if (charStyle[c] >= 0 && !text[qsizetype(c)].isSpace())
+            ++count[size_t(charStyle[c])];
+    int main = int(std::max_element(count.begin(), count.end()) - count.begin());
+    int inBody = 0, all = 0, bestBody = -1;
+    for (int i = 0; i < styles.size(); ++i) {
+        all += count[size_t(i)];
+        if (bodyColor.isValid() && styles[i].color == bodyColor) {
+            inBody += count[size_t(i)];
+            if (bestBody < 0 || count[size_t(i)] > count[size_t(bestBody)])
+                bestBody = i;
+        }
+    }
+    if (bestBody >= 0 && inBody * 10 >= all)
+        main = bestBody;
+    // A paragraph partly in bold, italic or code is plain text with marked runs, as long as a fifth of it is plain:
+    // marks can set a run apart from plain text, not the other way round.
+    auto plain = [](const TextStyle &st) { return !st.bold && !st.italic && !st.mono; };
+    if (!plain(styles[main])) {
+        int bestPlain = -1;
+        for (int i = 0; i < styles.size(); ++i)
+            if (plain(styles[i]) && styles[i].color == styles[main].color &&
+                (bestPlain < 0 || count[size_t(i)] > count[size_t(bestPlain)]))
+                bestPlain = i;
+        if (bestPlain >= 0 && count[size_t(bestPlain)] * 5 >= all)
+            main = bestPlain;
+    }
+    *dominant = styles[main];
+    // Spaces (and anything unstyled) between two stretches of one style belong to it; others to the dominant style.
+    for (size_t c = 0; c < charStyle.size(); ++c) {
+        if (charStyle[c] >= 0)
+            continue;
+        size_t e = c;
+        while (e < charStyle.size() && charStyle[e] < 0)
+            ++e;
+        const int before = c > 0 ? charStyle[c - 1] : -1;
+        const int after = e < charStyle.size() ? charStyle[e] : -1;
+        const int fill = before == after && before >= 0 ? before : main;
+        for (size_t k = c; k < e; ++k)
+            charStyle[k] = fill;
+        c = e - 1;
+    }
+    runs->clear();
+    for (size_t c = 0; c < charStyle.size(); ++c) {
+        if (!runs->isEmpty() && runs->back().style.sameLook(styles[charStyle[c]]) &&
+            runs->back().start + runs->back().length == int(c)) {
+            ++runs->back().length;
+            continue;
+        }
+        runs->append(StyleRun{int(c), 1, styles[charStyle[c]]});
+    }
+    if (runs->size() <= 1)
+        runs->clear();
     return text;
 }
 
@@ -491,6 +694,25 @@ QList<Segment> LayoutGrouper::group(const QList<Word> &words, const PageInfo &pa
         }
     }
     const double pageRatio = ratios.empty() ? 1 / kLeading : std::clamp(median(ratios), 0.6, 1.3);
+    double monoChars = 0, allChars = 0;
+    for (const Line &l : lines) {
+        const int n = letterCount(l.text);
+        allChars += n;
+        monoChars += l.monoShare * n;
+    }
+    const bool monoBody = allChars > 0 && monoChars > 0.7 * allChars;
+    // The page's body colour: that of most of its characters.
+    QHash<QRgb, int> colorChars;
+    for (const Line &l : lines)
+        for (const Word &w : l.words)
+            if (w.style.size > 0 && w.style.color.isValid())
+                colorChars[w.style.color.rgb()] += int(w.text.size());
+    QColor bodyColor;
+    for (auto it = colorChars.cbegin(), best = colorChars.cend(); it != colorChars.cend(); ++it)
+        if (best == colorChars.cend() || it.value() > best.value()) {
+            best = it;
+            bodyColor = QColor::fromRgb(it.key());
+        }
     QList<Segment> segments;
     int index = 0;
     for (int bi : readingOrder(blocks, page, rtlPage)) {
@@ -499,13 +721,15 @@ QList<Segment> LayoutGrouper::group(const QList<Word> &words, const PageInfo &pa
         for (int li : b.lines)
             blockLines.push_back(&lines[size_t(li)]);
         Segment s;
-        s.text = joinLines(blockLines);
+        s.text = joinLines(blockLines, bodyColor, &s.style, &s.runs);
         if (s.text.isEmpty())
             continue;
         s.id = QStringLiteral("p%1-b%2").arg(page.page).arg(++index);
         s.page = page.page;
         s.box = b.box;
-        s.fontSize = pitchSize[size_t(bi)] > 0 ? pitchSize[size_t(bi)] : b.height * pageRatio;
+        s.fontSize = s.style.size > 0            ? s.style.size
+                     : pitchSize[size_t(bi)] > 0 ? pitchSize[size_t(bi)]
+                                                 : b.height * pageRatio;
         int rtl = 0;
         for (const Line *l : blockLines) {
             s.lineBoxes.append(l->box);
@@ -513,6 +737,10 @@ QList<Segment> LayoutGrouper::group(const QList<Word> &words, const PageInfo &pa
         }
         s.rightToLeft = rtl * 2 > int(blockLines.size());
         s.kind = classifyText(s.text);
+        // A block set in a fixed-pitch face is code (a listing, a command, terminal output), whatever its words look
+        // like, unless the page sets its body in one (a typewritten document).
+        if (s.kind == SegmentKind::Prose && !monoBody && monoShareOf(blockLines) >= 0.8)
+            s.kind = SegmentKind::Code;
         segments.append(std::move(s));
     }
     return segments;

@@ -1,6 +1,7 @@
 #include "pdf/pdfdocument.h"
 
 #include "pdf/layoutgrouper.h"
+#include "pdf/styledtext.h"
 
 #include <poppler-qt6.h>
 
@@ -44,8 +45,10 @@ Error cancelled() {
 }
 } // namespace
 
-PdfDocument::PdfDocument(std::unique_ptr<Poppler::Document> doc)
-    : m_doc(std::move(doc)) {}
+PdfDocument::PdfDocument(std::unique_ptr<Poppler::Document> doc, QString path, QByteArray password)
+    : m_doc(std::move(doc))
+    , m_path(std::move(path))
+    , m_password(std::move(password)) {}
 PdfDocument::~PdfDocument() = default;
 
 Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const QString &path, const QByteArray &password) {
@@ -78,7 +81,7 @@ Result<std::unique_ptr<PdfDocument>> PdfDocument::open(const QString &path, cons
         return Error{Error::PdfDamaged, QStringLiteral("%1 has no pages that can be read.").arg(info.fileName())};
     doc->setRenderHint(Poppler::Document::Antialiasing);
     doc->setRenderHint(Poppler::Document::TextAntialiasing);
-    return std::unique_ptr<PdfDocument>(new PdfDocument(std::move(doc)));
+    return std::unique_ptr<PdfDocument>(new PdfDocument(std::move(doc), path, password));
 }
 
 int PdfDocument::pageCount() const {
@@ -144,41 +147,13 @@ int PdfDocument::mainThreadCalls() {
 
 Result<QList<Word>> PdfDocument::words(int page, const std::atomic_bool *abort, int rotation) const {
     noteThread();
-    const std::unique_ptr<Poppler::Page> p(m_doc->page(page - 1));
-    if (!p)
-        return Error{Error::PdfDamaged, QStringLiteral("Page %1 cannot be read.").arg(page)};
-    const QVariant closure = QVariant::fromValue(static_cast<const void *>(abort));
-    const Poppler::Page::Rotation rotate = rotation == 90    ? Poppler::Page::Rotate90
-                                           : rotation == 180 ? Poppler::Page::Rotate180
-                                           : rotation == 270 ? Poppler::Page::Rotate270
-                                                             : Poppler::Page::Rotate0;
-    auto boxes = p->textList(rotate, shouldAbort, closure);
-    if (abort && abort->load())
-        return cancelled();
-    QList<Word> words;
-    words.reserve(int(boxes.size()));
-    for (const auto &box : boxes) {
-        Word w;
-        w.text = box->text();
-        w.box = box->boundingBox();
-        w.spaceAfter = box->hasSpaceAfter();
-        w.lineEnd = box->nextWord() == nullptr;
-        w.direction = -1;
-        if (w.text.size() >= 2) {
-            const QPointF d = box->charBoundingBox(int(w.text.size()) - 1).center() - box->charBoundingBox(0).center();
-            const bool rtl = std::any_of(w.text.begin(), w.text.end(), [](QChar c) {
-                return c.direction() == QChar::DirR || c.direction() == QChar::DirAL;
-            });
-            if (std::abs(d.x()) >= std::abs(d.y()))
-                w.direction = (d.x() >= 0) != rtl ? 0 : 2;
-            else
-                w.direction = d.y() > 0 ? 1 : 3;
-        }
-        if (w.text.isEmpty() || !w.box.isValid())
-            continue;
-        words.append(std::move(w));
+    if (!m_text) {
+        auto opened = StyledTextReader::open(m_path, m_password);
+        if (!opened)
+            return opened.error();
+        m_text = std::move(*opened);
     }
-    return words;
+    return m_text->words(page, rotation, abort);
 }
 
 namespace {

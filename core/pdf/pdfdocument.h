@@ -15,6 +15,8 @@ class Document;
 
 namespace overtext {
 
+class StyledTextReader;
+
 /// A PDF opened with Poppler. The only class that touches Poppler.
 ///
 /// Thread contract: one PdfDocument per thread. It may be created on any thread and used from the thread that
@@ -43,7 +45,8 @@ public:
     bool prefersSerif() const;
 
     /// Poppler's words on a page (1-based), in points, top-left origin, in the displayed orientation turned further
-    /// clockwise by `rotation` degrees (0, 90, 180, 270): a frame in which sideways text reads upright.
+    /// clockwise by `rotation` degrees (0, 90, 180, 270): a frame in which sideways text reads upright. Each word
+    /// carries its style (font, size, weight, slant, class, fill colour) read from the document.
     Result<QList<Word>> words(int page, const std::atomic_bool *abort = nullptr, int rotation = 0) const;
 
     /// The page's segments in reading order: words of every text direction grouped in the frame where they read
@@ -58,8 +61,13 @@ public:
     static int mainThreadCalls();
 
 private:
-    explicit PdfDocument(std::unique_ptr<Poppler::Document> doc);
+    PdfDocument(std::unique_ptr<Poppler::Document> doc, QString path, QByteArray password);
     std::unique_ptr<Poppler::Document> m_doc;
+    QString m_path;
+    QByteArray m_password;
+    /// The text with its style, opened at the first words() call (rendering alone does not need it). Declared after
+    /// m_doc so that it goes first: Poppler's globals live as long as a Poppler::Document does.
+    mutable std::unique_ptr<StyledTextReader> m_text;
 };
 
 } // namespace overtext

@@ -19,6 +19,31 @@ QRectF rectFromJson(const QJsonValue &v) {
         return {};
     return QRectF(QPointF(a[0].toDouble(), a[1].toDouble()), QPointF(a[2].toDouble(), a[3].toDouble()));
 }
+void styleToJson(QJsonObject &o, const TextStyle &st, bool withSize) {
+    o.insert(QStringLiteral("font"), st.font);
+    if (withSize)
+        o.insert(QStringLiteral("size"), round2(st.size));
+    o.insert(QStringLiteral("bold"), st.bold);
+    o.insert(QStringLiteral("italic"), st.italic);
+    o.insert(QStringLiteral("mono"), st.mono);
+    o.insert(QStringLiteral("serif"), st.serif);
+    if (st.color.isValid())
+        o.insert(QStringLiteral("color"), st.color.name(QColor::HexRgb));
+}
+
+TextStyle styleFromJson(const QJsonObject &o, double size) {
+    TextStyle st;
+    st.font = o.value(QStringLiteral("font")).toString();
+    st.size = o.value(QStringLiteral("size")).toDouble(size);
+    st.bold = o.value(QStringLiteral("bold")).toBool();
+    st.italic = o.value(QStringLiteral("italic")).toBool();
+    st.mono = o.value(QStringLiteral("mono")).toBool();
+    st.serif = o.value(QStringLiteral("serif")).toBool();
+    const QString color = o.value(QStringLiteral("color")).toString();
+    if (!color.isEmpty())
+        st.color = QColor(color);
+    return st;
+}
 } // namespace
 
 QJsonObject segmentToJson(const Segment &s, bool full) {
@@ -30,6 +55,19 @@ QJsonObject segmentToJson(const Segment &s, bool full) {
         {QStringLiteral("fontSize"), round2(s.fontSize)},
         {QStringLiteral("kind"), segmentKindName(s.kind)},
     };
+    // The style, when the document gave one (segments built from bare words have none).
+    if (s.style.size > 0 || !s.style.font.isEmpty()) {
+        styleToJson(o, s.style, false);
+        if (!s.runs.isEmpty()) {
+            QJsonArray runs;
+            for (const StyleRun &r : s.runs) {
+                QJsonObject run{{QStringLiteral("start"), r.start}, {QStringLiteral("length"), r.length}};
+                styleToJson(run, r.style, true);
+                runs.append(run);
+            }
+            o.insert(QStringLiteral("runs"), runs);
+        }
+    }
     if (full) {
         QJsonArray lines;
         for (const QRectF &r : s.lineBoxes)
@@ -39,10 +77,6 @@ QJsonObject segmentToJson(const Segment &s, bool full) {
             o.insert(QStringLiteral("rotation"), s.textRotation);
         if (s.rightToLeft)
             o.insert(QStringLiteral("rtl"), true);
-        if (s.bold)
-            o.insert(QStringLiteral("bold"), true);
-        if (s.italic)
-            o.insert(QStringLiteral("italic"), true);
     }
     return o;
 }
@@ -57,8 +91,13 @@ Segment segmentFromJson(const QJsonObject &o) {
     s.kind = segmentKindFromName(o.value(QStringLiteral("kind")).toString());
     s.rightToLeft = o.value(QStringLiteral("rtl")).toBool();
     s.textRotation = o.value(QStringLiteral("rotation")).toInt();
-    s.bold = o.value(QStringLiteral("bold")).toBool();
-    s.italic = o.value(QStringLiteral("italic")).toBool();
+    if (o.contains(QStringLiteral("font")))
+        s.style = styleFromJson(o, s.fontSize);
+    for (const QJsonValue &v : o.value(QStringLiteral("runs")).toArray()) {
+        const QJsonObject r = v.toObject();
+        s.runs.append(StyleRun{r.value(QStringLiteral("start")).toInt(), r.value(QStringLiteral("length")).toInt(),
+                               styleFromJson(r, s.fontSize)});
+    }
     for (const QJsonValue &v : o.value(QStringLiteral("lines")).toArray())
         s.lineBoxes.append(rectFromJson(v));
     return s;

@@ -1,8 +1,12 @@
 #include "render/overlaypainter.h"
 
+#include "pdf/markup.h"
+
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QTextLayout>
+
+#include <functional>
 
 #include <algorithm>
 #include <cmath>
@@ -22,8 +26,10 @@ const QPaintDevice *pointDevice() {
     return &image;
 }
 
-constexpr double kShrinkStep = 0.92;   // each step is 8% smaller
-constexpr double kFirstFloor = 0.7;    // below 70% only in the largest box
+constexpr double kFirstFloor = 0.7; // below 70% only in the largest box
+// Text is laid out and drawn in tenths of a point: Qt's font engines size glyphs in whole pixels, which at 72 dpi are
+// whole points, so a 8.97 pt original would come out at 9 pt (and a block shrunk to 8.3 pt at 8).
+constexpr double kUnits = 10;
 constexpr double kAbsoluteFloor = 4.0; // points; below this nobody can read it
 
 struct Layout {
@@ -32,11 +38,16 @@ struct Layout {
     bool complete = true;
 };
 
-/// Lays the text out at `size` in `width`, stopping after `maxHeight`.
-Layout layoutText(const QString &text, const QFont &font, double width, double maxHeight, Qt::Alignment align, bool rtl,
-                  double maxPitch) {
+/// Lays the text out in `width`, stopping after `maxHeight` (points); `font` and `formats` (runs in other faces) are
+/// sized in tenths of a point (kUnits), and so is the layout: draw it with the painter scaled by 1 / kUnits.
+Layout layoutText(const QString &text, const QFont &font, const QList<QTextLayout::FormatRange> &formats, double width,
+                  double maxHeight, Qt::Alignment align, bool rtl, double maxPitch) {
+    width *= kUnits;
+    maxHeight *= kUnits;
     Layout l;
     l.layout = std::make_unique<QTextLayout>(text, font, const_cast<QPaintDevice *>(pointDevice()));
+    if (!formats.isEmpty())
+        l.layout->setFormats(formats);
     QTextOption option(align);
     // Break inside a word only when it is wider than the box (a URL, a formula): better than shrinking everything.
     option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
@@ -69,7 +80,7 @@ Layout layoutText(const QString &text, const QFont &font, double width, double m
             l.complete = false;
     }
     l.layout->endLayout();
-    l.height = y > 0 ? y - pitch + full : 0;
+    l.height = (y > 0 ? y - pitch + full : 0) / kUnits;
     return l;
 }
 
@@ -80,13 +91,14 @@ bool overlapsAny(const QRectF &r, const QList<QRectF> &others, const QRectF &sel
     return false;
 }
 
-/// The box grown into free space: downwards (more lines), and with `right` also to the right; never closer than a
+/// The box grown into free space: with `down` downwards (more lines), with `right` to the right; never closer than a
 /// few points to other blocks, never past the page's margin (at least 18 pt).
-QRectF grownBox(const QRectF &box, const QRectF &self, const QList<QRectF> &others, const QSizeF &page, bool right) {
+QRectF grownBox(const QRectF &box, const QRectF &self, const QList<QRectF> &others, const QSizeF &page, bool down,
+                bool right) {
     const double margin = 18, clearance = 6, step = 2;
     // Clearance on the side the box grows towards: a block close below must not stop it from growing right.
     QRectF grown = box;
-    while (grown.height() < box.height() * 2.5 + 24 && grown.bottom() + step < page.height() - margin) {
+    while (down && grown.height() < box.height() * 2.5 + 24 && grown.bottom() + step < page.height() - margin) {
         const QRectF next = grown.adjusted(0, 0, 0, step);
         if (overlapsAny(next.adjusted(0, 0, 0, clearance), others, self))
             break;
@@ -112,8 +124,13 @@ Qt::Alignment alignmentOf(const Segment &s, bool rtl) {
         }
         if (centered && !sameLeft)
             return Qt::AlignHCenter;
-        // Justified: three lines or more, all but the last flush on both sides.
-        bool justified = s.lineBoxes.size() >= 3 && sameLeft;
+        // Justified: three lines or more, all but the last flush on both sides (the first may be indented, as a
+        // paragraph's first line often is).
+        bool restLeft = true;
+        for (qsizetype i = 2; i < s.lineBoxes.size(); ++i)
+            restLeft &= std::abs(s.lineBoxes[i].left() - s.lineBoxes[1].left()) < 2;
+        const bool indentedFirst = s.lineBoxes.size() >= 2 && first.left() > s.lineBoxes[1].left() - 2;
+        bool justified = s.lineBoxes.size() >= 3 && restLeft && indentedFirst;
         for (qsizetype i = 0; justified && i + 1 < s.lineBoxes.size(); ++i)
             justified = std::abs(s.lineBoxes[i].right() - s.box.right()) < 2;
         // AlignJustify alone: QTextEngine justifies only when the horizontal alignment is exactly that (the last line
@@ -124,6 +141,20 @@ Qt::Alignment alignmentOf(const Segment &s, bool rtl) {
     return rtl ? Qt::AlignRight : Qt::AlignLeft;
 }
 
+/// The line pitch to set a block with, in em: the original's own (baselines a paragraph apart, over its size) where it
+/// has one, never more than the script's cap nor less than 1 em. Typesetters set body text tighter than fonts' own line
+/// height (TeX: 10 on 12, or 9 on 10), and following the original keeps as many lines in the same height.
+double pitchFor(const Segment &s, double cap) {
+    if (s.lineBoxes.size() < 2 || s.fontSize <= 0 || s.textRotation != 0 || cap > 1.2)
+        return cap;
+    std::vector<double> pitches;
+    for (qsizetype i = 1; i < s.lineBoxes.size(); ++i)
+        pitches.push_back(s.lineBoxes[i].bottom() - s.lineBoxes[i - 1].bottom());
+    std::sort(pitches.begin(), pitches.end());
+    const double em = pitches[pitches.size() / 2] / s.fontSize;
+    return em > 0 ? std::clamp(em, 1.0, cap) : cap;
+}
+
 /// The block in its own upright frame: for sideways text the box's width and height swap.
 QRectF uprightBox(const QRectF &r, int rotation) {
     return (rotation == 90 || rotation == 270) ? QRectF(0, 0, r.height(), r.width())
@@ -132,67 +163,142 @@ QRectF uprightBox(const QRectF &r, int rotation) {
 
 } // namespace
 
-OverlayPainter::OverlayPainter(const QString &targetLanguage, bool serif) {
+struct OverlayPainter::Styled {
+    QString text;            ///< the translation without its marks
+    TextStyle style;         ///< the block's own style
+    QList<MarkupSpan> spans; ///< runs the marks set apart
+    QColor color;
+    QColor emphasis; ///< the colour of `<em>` runs
+};
+
+OverlayPainter::OverlayPainter(const QString &targetLanguage, bool serif)
+    : m_defaultSerif(serif) {
     const QString lang = targetLanguage.section(QLatin1Char('-'), 0, 0).toLower();
-    // Latin, Cyrillic and Greek: Liberation's faces have the widths of Times and Arial, which most documents use,
-    // so a translation of the same length needs about the same room as the original.
-    QString primary = serif ? QStringLiteral("Liberation Serif") : QStringLiteral("Liberation Sans");
+    // Latin, Cyrillic and Greek: Liberation's faces have the widths of Times, Arial and Courier, which most documents
+    // use, so a translation of the same length needs about the same room as the original.
+    m_sans = QStringLiteral("Liberation Sans");
+    m_serif = QStringLiteral("Liberation Serif");
+    m_mono = QStringLiteral("Liberation Mono");
+    auto cjk = [&](const QString &region) {
+        m_sans = QStringLiteral("Noto Sans CJK ") + region;
+        m_serif = QStringLiteral("Noto Serif CJK ") + region;
+        m_mono = QStringLiteral("Noto Sans Mono CJK ") + region;
+    };
     if (lang == QLatin1String("zh")) {
         const bool traditional = targetLanguage.contains(QLatin1String("Hant"), Qt::CaseInsensitive) ||
                                  targetLanguage.contains(QLatin1String("TW"), Qt::CaseInsensitive);
-        primary = traditional ? QStringLiteral("Noto Sans CJK TC") : QStringLiteral("Noto Sans CJK SC");
+        cjk(traditional ? QStringLiteral("TC") : QStringLiteral("SC"));
     } else if (lang == QLatin1String("ja")) {
-        primary = QStringLiteral("Noto Sans CJK JP");
+        cjk(QStringLiteral("JP"));
     } else if (lang == QLatin1String("ko")) {
-        primary = QStringLiteral("Noto Sans CJK KR");
+        cjk(QStringLiteral("KR"));
     } else if (lang == QLatin1String("ar") || lang == QLatin1String("fa") || lang == QLatin1String("ur")) {
-        primary = QStringLiteral("Noto Sans Arabic");
+        m_sans = QStringLiteral("Noto Sans Arabic");
+        m_serif = QStringLiteral("Noto Naskh Arabic");
         m_rtl = true;
         m_maxPitch = 1.45;
     } else if (lang == QLatin1String("he") || lang == QLatin1String("yi")) {
-        primary = QStringLiteral("Noto Sans Hebrew");
+        m_sans = QStringLiteral("Noto Sans Hebrew");
+        m_serif = QStringLiteral("Noto Serif Hebrew");
         m_rtl = true;
     } else if (lang == QLatin1String("hi") || lang == QLatin1String("mr") || lang == QLatin1String("ne")) {
-        primary = QStringLiteral("Noto Sans Devanagari");
+        m_sans = QStringLiteral("Noto Sans Devanagari");
+        m_serif = QStringLiteral("Noto Serif Devanagari");
         m_maxPitch = 1.45;
     } else if (lang == QLatin1String("th")) {
-        primary = QStringLiteral("Noto Sans Thai");
+        m_sans = QStringLiteral("Noto Sans Thai");
+        m_serif = QStringLiteral("Noto Serif Thai");
         m_maxPitch = 1.45;
     }
     // Fallbacks for words in other scripts inside the translation (names, quotes).
-    m_families = {primary,
-                  serif ? QStringLiteral("Noto Serif") : QStringLiteral("Noto Sans"),
-                  QStringLiteral("Noto Sans CJK SC"),
-                  QStringLiteral("Noto Sans Arabic"),
-                  QStringLiteral("Noto Sans Hebrew"),
-                  QStringLiteral("Noto Sans Devanagari"),
-                  QStringLiteral("Noto Sans Thai"),
-                  QStringLiteral("Noto Sans Symbols")};
-    m_families.removeDuplicates();
+    m_fallbacks = {QStringLiteral("Noto Sans CJK SC"),    QStringLiteral("Noto Sans Arabic"),
+                   QStringLiteral("Noto Sans Hebrew"),    QStringLiteral("Noto Sans Devanagari"),
+                   QStringLiteral("Noto Sans Thai"),      QStringLiteral("Noto Sans Symbols"),
+                   QStringLiteral("Noto Sans Symbols 2"), QStringLiteral("Noto Sans Math")};
 }
 
-QFont OverlayPainter::font(double pointSize) const {
+QFont OverlayPainter::font(const TextStyle &style, double pointSize) const {
     QFont f;
-    f.setFamilies(m_families);
+    // A fixed-pitch original stays fixed-pitch where the script has such a face (Liberation Mono, Noto Sans Mono CJK);
+    // Arabic, Hebrew, Devanagari and Thai have none, and take their sans face.
+    const bool scriptWithoutMono = m_rtl || m_maxPitch > 1.2;
+    const QString primary = style.mono && !scriptWithoutMono ? m_mono : style.serif ? m_serif : m_sans;
+    QStringList families{primary, style.serif ? QStringLiteral("Noto Serif") : QStringLiteral("Noto Sans")};
+    families += m_fallbacks;
+    f.setFamilies(families);
     f.setPointSizeF(std::max(1.0, pointSize));
+    f.setWeight(style.bold ? QFont::Bold : QFont::Normal);
+    f.setItalic(style.italic);
     f.setHintingPreference(QFont::PreferNoHinting);
     f.setKerning(true);
     return f;
 }
+
+QFont OverlayPainter::font(double pointSize) const {
+    TextStyle unknown;
+    unknown.serif = m_defaultSerif;
+    return font(unknown, pointSize);
+}
+
+OverlayPainter::Styled OverlayPainter::styled(const OverlayBlock &b) const {
+    Styled st;
+    st.style = b.segment.style;
+    // A segment read without a style (bare words, an older saved batch) is set in the document's usual face.
+    if (st.style.font.isEmpty() && st.style.size <= 0)
+        st.style.serif = m_defaultSerif;
+    st.color = st.style.color.isValid() ? st.style.color : b.color;
+    st.emphasis = markup::emphasisColor(b.segment);
+    if (markup::applies(b.segment.text) && markup::hasTags(b.text)) {
+        MarkedText marked = markup::parse(b.text);
+        st.text = std::move(marked.text);
+        st.spans = std::move(marked.spans);
+    } else {
+        st.text = b.text;
+    }
+    return st;
+}
+
+namespace {
+QList<QTextLayout::FormatRange> formatsFor(const QList<MarkupSpan> &spans, const TextStyle &base, double size,
+                                           const std::function<QFont(const TextStyle &, double)> &fontOf,
+                                           const QColor &emphasis = QColor()) {
+    QList<QTextLayout::FormatRange> formats;
+    for (const MarkupSpan &span : spans) {
+        TextStyle st = base;
+        st.bold = st.bold || span.bold;
+        st.italic = st.italic || span.italic;
+        st.mono = st.mono || span.code;
+        QTextLayout::FormatRange r;
+        r.start = span.start;
+        r.length = span.length;
+        r.format.setFont(fontOf(st, size), QTextCharFormat::FontPropertiesAll);
+        if (span.emphasis && emphasis.isValid())
+            r.format.setForeground(emphasis);
+        formats.append(r);
+    }
+    return formats;
+}
+} // namespace
 
 QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const QSizeF &page,
                                        const QList<QRectF> &obstacles) const {
     QList<QRectF> others = obstacles;
     for (const OverlayBlock &b : blocks)
         others.append(b.segment.box);
+    const auto fontOf = [this](const TextStyle &st, double size) { return font(st, size); };
     QList<FittedBlock> fitted;
     for (const OverlayBlock &b : blocks) {
         const Segment &s = b.segment;
+        const Styled st = styled(b);
         const double start = s.fontSize > 0 ? s.fontSize : 10;
         const Qt::Alignment align = alignmentOf(s, m_rtl);
+        const double pitch = pitchFor(s, m_maxPitch);
         auto fits = [&](const QRectF &box, double size) {
             const QRectF frame = uprightBox(box, s.textRotation);
-            return layoutText(b.text, font(size), frame.width(), frame.height(), align, m_rtl, m_maxPitch).complete;
+            return layoutText(st.text, font(st.style, size * kUnits),
+                              formatsFor(st.spans, st.style, size * kUnits, fontOf), frame.width(), frame.height(),
+                              align, m_rtl, pitch)
+                .complete;
         };
         const bool sideways = s.textRotation != 0;
         // The original's line boxes are as tall as its font's glyphs (TeX's Times: about 0.9 em); ours need a full
@@ -204,56 +310,47 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
         const double originalLine = lineHeights.empty() ? (sideways ? s.box.width() : s.box.height())
                                                         : (std::sort(lineHeights.begin(), lineHeights.end()),
                                                            lineHeights[lineHeights.size() / 2]);
-        const QFontMetricsF fm(font(start), pointDevice());
-        const double extra = std::max(0.0, fm.ascent() + fm.descent() - originalLine);
+        const QFontMetricsF fm(font(st.style, start * kUnits), pointDevice());
+        const double extra = std::max(0.0, (fm.ascent() + fm.descent()) / kUnits - originalLine);
         const QRectF base = sideways ? s.box : s.box.adjusted(0, 0, 0, extra);
-        // Free space is worth more than size: at each size, the original box, then grown down, then (a one-line
-        // block: a heading, a label, a table cell) also to the right. A paragraph never widens into the margin.
+        // Free space is worth more than size: the original box, then grown down, then (a one-line block: a heading,
+        // a label, a table cell) also to the right. A paragraph never widens into the margin.
+        // Text on a coloured ground (a title bar, a shaded box) does not grow downwards: the ground may end just below
+        // it, and light text would run onto the white page.
+        const bool onPaper = b.background.lightnessF() > 0.9 && qGray(b.background.rgb()) > 225;
         QList<QRectF> boxes{base};
         if (!sideways) {
-            boxes.append(grownBox(base, s.box, others, page, false));
+            if (onPaper)
+                boxes.append(grownBox(base, s.box, others, page, true, false));
             if (s.lineBoxes.size() <= 1)
-                boxes.append(grownBox(base, s.box, others, page, true));
+                boxes.append(grownBox(base, s.box, others, page, onPaper, true));
         }
-        FittedBlock f{boxes.back(), kAbsoluteFloor, false};
+        const QRectF &largest = boxes.back();
+        // The original's size where any box holds the text: the smallest box that does. Otherwise the largest size
+        // that fits the largest box (bisected to a tenth of a point, so a block shrinks by as little as it must; the
+        // blocks that fit keep the original's size, so paragraphs of one size stay one size), down to 70%; below
+        // that, down to 4 pt.
+        FittedBlock f{largest, kAbsoluteFloor, false};
+        auto largestFitting = [&](double lo, double hi) {
+            // fits(lo) holds and fits(hi) does not.
+            while (hi - lo > 0.1) {
+                const double mid = (lo + hi) / 2;
+                (fits(largest, mid) ? lo : hi) = mid;
+            }
+            return std::floor(lo * 10) / 10;
+        };
         bool done = false;
-        for (double size = start; !done && size >= start * kFirstFloor - 1e-6; size *= kShrinkStep)
-            for (const QRectF &box : boxes)
-                if (fits(box, size)) {
-                    f = FittedBlock{box, size, true};
-                    done = true;
-                    break;
-                }
-        for (double size = start * kFirstFloor * kShrinkStep; !done && size >= kAbsoluteFloor - 1e-6;
-             size *= kShrinkStep)
-            if (fits(boxes.back(), size)) {
-                f = FittedBlock{boxes.back(), size, true};
+        for (const QRectF &box : boxes)
+            if (!done && fits(box, start)) {
+                f = FittedBlock{box, start, true};
                 done = true;
             }
+        if (!done && fits(largest, start * kFirstFloor)) {
+            f = FittedBlock{largest, largestFitting(start * kFirstFloor, start), true};
+        } else if (!done && fits(largest, kAbsoluteFloor)) {
+            f = FittedBlock{largest, largestFitting(kAbsoluteFloor, start * kFirstFloor), true};
+        }
         fitted.append(f);
-    }
-    // Blocks that had one size in the original keep one size in the translation where that costs little: the size
-    // that three quarters of them reach, taken by a block only when it is at most one step (10%) below its own. A
-    // crowded block keeps its own smaller size, and does not make every other paragraph or heading small with it.
-    QHash<int, std::vector<double>> sizes;
-    for (int i = 0; i < blocks.size(); ++i)
-        sizes[int(std::lround(blocks[i].segment.fontSize * 2))].push_back(fitted[i].fontSize);
-    QHash<int, double> groupSize;
-    for (auto it = sizes.begin(); it != sizes.end(); ++it) {
-        std::vector<double> &v = it.value();
-        std::sort(v.begin(), v.end());
-        groupSize.insert(it.key(), v[v.size() / 4]);
-    }
-    for (int i = 0; i < blocks.size(); ++i) {
-        const double size = groupSize.value(int(std::lround(blocks[i].segment.fontSize * 2)));
-        FittedBlock &f = fitted[i];
-        if (size >= f.fontSize || size < 0.9 * f.fontSize || !f.complete)
-            continue;
-        const QRectF frame = uprightBox(f.box, blocks[i].segment.textRotation);
-        if (layoutText(blocks[i].text, font(size), frame.width(), frame.height(), alignmentOf(blocks[i].segment, m_rtl),
-                       m_rtl, m_maxPitch)
-                .complete)
-            f.fontSize = size;
     }
     return fitted;
 }
@@ -261,6 +358,7 @@ QList<FittedBlock> OverlayPainter::fit(const QList<OverlayBlock> &blocks, const 
 void OverlayPainter::paint(QPainter &painter, const QList<OverlayBlock> &blocks, const QSizeF &page,
                            const QList<QRectF> &obstacles) const {
     const QList<FittedBlock> fitted = fit(blocks, page, obstacles);
+    const auto fontOf = [this](const TextStyle &st, double size) { return font(st, size); };
     painter.save();
     painter.setPen(Qt::NoPen);
     // Covers first, all of them, so that no translation is painted over by a neighbour's cover.
@@ -274,16 +372,20 @@ void OverlayPainter::paint(QPainter &painter, const QList<OverlayBlock> &blocks,
         const FittedBlock &f = fitted[i];
         if (b.text.isEmpty())
             continue;
+        const Styled st = styled(b);
         const QRectF frame = uprightBox(f.box, b.segment.textRotation);
-        const Layout l = layoutText(b.text, font(f.fontSize), frame.width(), frame.height(),
-                                    alignmentOf(b.segment, m_rtl), m_rtl, m_maxPitch);
+        const Layout l =
+            layoutText(st.text, font(st.style, f.fontSize * kUnits),
+                       formatsFor(st.spans, st.style, f.fontSize * kUnits, fontOf, st.emphasis), frame.width(),
+                       frame.height(), alignmentOf(b.segment, m_rtl), m_rtl, pitchFor(b.segment, m_maxPitch));
         painter.save();
         painter.setClipRect(f.box, Qt::IntersectClip);
         // Into the block's upright frame: its origin at the top-left corner as the text reads.
         painter.translate(f.box.center());
         painter.rotate(b.segment.textRotation);
         painter.translate(-frame.width() / 2, -frame.height() / 2);
-        painter.setPen(b.color);
+        painter.scale(1 / kUnits, 1 / kUnits);
+        painter.setPen(st.color);
         l.layout->draw(&painter, QPointF(0, 0));
         painter.restore();
     }
@@ -328,7 +430,12 @@ void OverlayPainter::sampleColors(QList<OverlayBlock> &blocks, const QImage &pag
             }
         bg = representative.value(bg, 0xFFFFFF);
         b.background = QColor(bg | 0xFF000000);
-        // Text: inside the line boxes, the pixels farthest from the background.
+        // Text: the document's own colour where it gives one; else, inside the line boxes, the pixels farthest from the
+        // background.
+        if (b.segment.style.color.isValid()) {
+            b.color = b.segment.style.color;
+            continue;
+        }
         QRgb ink = bg;
         int farthest = 0;
         const QList<QRectF> lines = b.segment.lineBoxes.isEmpty() ? QList<QRectF>{b.segment.box} : b.segment.lineBoxes;

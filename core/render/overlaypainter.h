@@ -15,10 +15,13 @@ namespace overtext {
 
 /// One translated block to lay over the original page.
 struct OverlayBlock {
-    Segment segment;               ///< the original: box, line boxes, size, direction, rotation
-    QString text;                  ///< the translation (or partial translation while it streams)
+    Segment segment; ///< the original: box, line boxes, size, direction, rotation, style
+    /// The translation (or partial translation while it streams); `<b>`, `<i>` and `<code>` marks in it are drawn as
+    /// bold, italic and fixed-pitch runs (markup::parse), unless the original text has such tags of its own.
+    QString text;
     QColor background = Qt::white; ///< the page's colour around the original text
-    QColor color = Qt::black;      ///< the original text's colour
+    /// The text's colour where the document does not say it (segment.style.color invalid): sampled from the page.
+    QColor color = Qt::black;
 };
 
 /// Where and how large a block's translation is drawn.
@@ -36,10 +39,14 @@ struct FittedBlock {
 /// computed at 72 dpi without hinting, so it is the same on every device. Reentrant: use one instance per thread.
 class OverlayPainter {
 public:
-    /// targetLanguage picks the fonts ("zh", "ja", "ar", "hi" …; Noto and Liberation from Debian); serif follows
-    /// the original's kind of face for scripts that have both (PdfDocument::prefersSerif()).
+    /// targetLanguage picks the fonts ("zh", "ja", "ar", "hi" …; Noto and Liberation from Debian). Each block is set
+    /// in a face of its original's class (serif, sans, mono), weight and slant; `serif` is the class for blocks whose
+    /// style the document did not give (PdfDocument::prefersSerif()).
     explicit OverlayPainter(const QString &targetLanguage, bool serif = false);
 
+    /// The face for text of \a style (its class, weight and slant; not its size or colour) at \a pointSize.
+    QFont font(const TextStyle &style, double pointSize) const;
+    /// The face for text whose style is unknown.
     QFont font(double pointSize) const;
     bool rightToLeft() const { return m_rtl; }
 
@@ -56,7 +63,13 @@ public:
     static void sampleColors(QList<OverlayBlock> &blocks, const QImage &pageImage, const QSizeF &page);
 
 private:
-    QStringList m_families;
+    /// What a block is drawn with: its face, its runs (from the translation's markup) and its colour.
+    struct Styled;
+    Styled styled(const OverlayBlock &block) const;
+
+    QStringList m_fallbacks; ///< families for words in other scripts (names, quotes), after the class's own
+    QString m_sans, m_serif, m_mono;
+    bool m_defaultSerif = false;
     bool m_rtl = false;
     double m_maxPitch = 1.2; ///< line pitch cap, in em
 };

@@ -39,6 +39,7 @@ public:
 
     QString name() const override { return QStringLiteral("anthropic"); }
     QString cacheIdentity() const override;
+    bool keepsMarkup() const override { return true; }
     int batchBudgetChars() const override { return m_config.batchBudgetChars; }
     QCoro::Task<Result<TranslationBatchResult>> translate(TranslationRequest request, PartialSink sink,
                                                           CancelToken cancel) override;

@@ -1,5 +1,7 @@
 #include "translate/apertiumprovider.h"
 
+#include "pdf/markup.h"
+
 #include <QCoroProcess>
 #include <QDir>
 #include <QProcess>
@@ -151,10 +153,41 @@ Result<QString> ApertiumProvider::modeFor(const QString &from, const QString &to
                                    .arg(from, to, mode, installed)};
 }
 
+namespace {
+const QRegularExpression &markPattern() {
+    static const QRegularExpression re(QStringLiteral(R"(<code>.*?</code>|</?(b|i|em)>)"));
+    return re;
+}
+
+/// A unit's text as Apertium reads it: escaped, except for its inline marks when they are well formed — bold and
+/// italic tags as they are, each inline code as an empty element (codes[i] is what `<tt id="ovtcI"></tt>` stands for).
+QString unitHtml(const QString &text, QStringList *codes) {
+    if (!markup::hasTags(text) || !markup::wellFormed(text))
+        return escapeHtml(text);
+    QString out;
+    qsizetype last = 0;
+    auto it = markPattern().globalMatch(text);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        out += escapeHtml(text.mid(last, m.capturedStart() - last));
+        if (m.captured().startsWith(QLatin1String("<code>"))) {
+            out += QStringLiteral("<tt id=\"ovtc%1\"></tt>").arg(codes->size());
+            codes->append(m.captured());
+        } else {
+            out += m.captured();
+        }
+        last = m.capturedEnd();
+    }
+    return out + escapeHtml(text.mid(last));
+}
+} // namespace
+
 QByteArray ApertiumProvider::encodeBatch(const QList<TranslationUnit> &units) {
     QString html;
-    for (qsizetype i = 0; i < units.size(); ++i)
-        html += QStringLiteral("<p id=\"ovt%1\">").arg(i) % escapeHtml(units[i].text) % QStringLiteral("</p>\n");
+    for (qsizetype i = 0; i < units.size(); ++i) {
+        QStringList codes;
+        html += QStringLiteral("<p id=\"ovt%1\">").arg(i) % unitHtml(units[i].text, &codes) % QStringLiteral("</p>\n");
+    }
     return html.toUtf8();
 }
 
@@ -171,9 +204,25 @@ QHash<QString, QString> ApertiumProvider::decodeBatch(const QByteArray &output, 
         const int index = m.captured(1).toInt(&ok);
         if (!ok || index < 0 || index >= units.size())
             continue;
-        QString t = unescapeHtml(m.captured(2)).trimmed();
+        QStringList codes;
+        unitHtml(units[index].text, &codes);
+        QString t = m.captured(2);
+        // Inline code back in place (each exactly once, or the marks are given up), then the text unescaped.
+        bool codesKept = true;
+        for (qsizetype c = 0; c < codes.size(); ++c) {
+            const QString placeholder = QStringLiteral("<tt id=\"ovtc%1\"></tt>").arg(c);
+            codesKept &= t.count(placeholder) == 1;
+            t.replace(placeholder, QStringLiteral("\x01%1\x02").arg(c));
+        }
+        t = unescapeHtml(t).trimmed();
+        for (qsizetype c = 0; c < codes.size(); ++c)
+            t.replace(QStringLiteral("\x01%1\x02").arg(c), codes[c]);
         if (!units[index].text.contains(QLatin1Char('\n')))
             t.replace(spaces, QStringLiteral(" "));
+        // Marks Apertium moved apart (a reordering across a tag) are dropped; the text stays.
+        if (markup::hasTags(units[index].text) && markup::wellFormed(units[index].text) &&
+            (!codesKept || !markup::wellFormed(t)))
+            t = markup::strip(t, codesKept);
         out.insert(units[index].id, t);
     }
     return out;
@@ -196,6 +245,11 @@ QCoro::Task<Result<TranslationBatchResult>> ApertiumProvider::translate(Translat
     QProcess process;
     process.setProgram(exe);
     process.setArguments({QStringLiteral("-u"), QStringLiteral("-f"), QStringLiteral("html"), mode.value()});
+    // Apertium's tools abort on a locale the machine has not generated (a desktop set to de_DE without it): they read
+    // UTF-8 in any case, so they get one that always exists.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    process.setProcessEnvironment(env);
     QTimer watch; // cancel kills the process; the coroutine frame owns both, so the references stay valid
     watch.setInterval(50);
     QObject::connect(&watch, &QTimer::timeout, [&process, cancel] {

@@ -37,6 +37,9 @@ public:
     QString name() const override { return QStringLiteral("apertium"); }
     QString cacheIdentity() const override { return QStringLiteral("apertium/html-v1"); }
     int batchBudgetChars() const override { return 20000; }
+    /// Apertium's HTML format carries inline tags through the translation (bold, italic; inline code as an empty
+    /// element it leaves alone), moving them with the words they wrap.
+    bool keepsMarkup() const override { return true; }
     QCoro::Task<Result<TranslationBatchResult>> translate(TranslationRequest request, PartialSink sink,
                                                           CancelToken cancel) override;
 };

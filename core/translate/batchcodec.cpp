@@ -1,5 +1,7 @@
 #include "translate/batchcodec.h"
 
+#include "pdf/markup.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,7 +19,8 @@ const QChar kClose(0x27E7); // ⟧
 const QRegularExpression &protectPattern() {
     // Order matters: the first alternative that matches at a position wins.
     static const QRegularExpression re(
-        QStringLiteral(R"((?:https?|ftp)://[^\s<>"]+[^\s<>".,;:!?)\]}'])" // URL, without trailing punctuation
+        QStringLiteral(R"(<code>.*?</code>)"                               // inline code (markup::fromRuns)
+                       R"(|(?:https?|ftp)://[^\s<>"]+[^\s<>".,;:!?)\]}'])" // URL, without trailing punctuation
                        R"(|www\.[^\s<>"]+[^\s<>".,;:!?)\]}'])"
                        R"(|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})" // e-mail address
                        R"(|\$\$[^$]+\$\$)"                                  // display math
@@ -529,6 +532,12 @@ EncodedBatch BatchCodec::encode(const TranslationRequest &request) {
         "- Tokens like \u27e60\u27e7 stand for URLs, formulas and placeholders: keep each one exactly once, where it "
         "fits in the translation.\n"
         "- Keep line breaks and numbers; use the punctuation conventions of the target language.\n");
+    const bool marked = std::any_of(request.units.begin(), request.units.end(),
+                                    [](const TranslationUnit &u) { return markup::hasTags(u.text); });
+    if (marked)
+        sys +=
+            QStringLiteral("- <b>…</b>, <i>…</i> and <em>…</em> mark bold, italic and highlighted words: put the same "
+                           "tags around the words of the translation that stand for them, and add no other tags.\n");
     if (!request.glossary.isEmpty()) {
         sys += QStringLiteral("\nGlossary (always translate the term on the left as the term on the right):\n");
         for (const GlossaryEntry &g : request.glossary)
@@ -607,8 +616,15 @@ DecodedBatch BatchCodec::decode(const EncodedBatch &batch, const QString &answer
             out.missingIds.append(id);
             continue;
         }
-        out.translations.insert(id, *restored);
-        if (isSuspicious(batch.sources.value(id), *restored, batch.sourceLang, batch.targetLang))
+        // Inline style marks that came back broken (unclosed, crossed, invented) are dropped: the translation is
+        // still good, and is painted in its block's own style.
+        const QString source = batch.sources.value(id);
+        const bool broken =
+            markup::hasTags(*restored) &&
+            (!markup::hasTags(source) || (markup::wellFormed(source) && !markup::wellFormed(*restored)));
+        const QString text = broken ? markup::strip(*restored, true) : *restored;
+        out.translations.insert(id, text);
+        if (isSuspicious(source, text, batch.sourceLang, batch.targetLang))
             out.suspiciousIds.append(id);
     }
     return out;

@@ -85,6 +85,9 @@ public:
     virtual QString cacheIdentity() const = 0;
     /// Characters of source text that fit in one request.
     virtual int batchBudgetChars() const = 0;
+    /// Whether the backend keeps light inline markup (`<b>`, `<i>`, `<code>`: markup::fromRuns) in place: then units
+    /// carry their bold, italic and code runs marked, and the answers bring them back. Default: plain text only.
+    virtual bool keepsMarkup() const { return false; }
     /// Translate one batch. Must not throw.
     virtual QCoro::Task<Result<TranslationBatchResult>> translate(TranslationRequest request, PartialSink sink,
                                                                   CancelToken cancel) = 0;

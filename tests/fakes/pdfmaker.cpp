@@ -9,9 +9,11 @@
 namespace testsupport {
 
 namespace {
-QFont makeFont(const QString &family, double size) {
-    QFont f(family.isEmpty() ? PdfMaker::latinFamily() : family);
+QFont makeFont(const QString &family, double size, const PdfMaker::Style &style = {}) {
+    QFont f(!style.family.isEmpty() ? style.family : family.isEmpty() ? PdfMaker::latinFamily() : family);
     f.setPointSizeF(size);
+    f.setBold(style.bold);
+    f.setItalic(style.italic);
     return f;
 }
 
@@ -31,11 +33,22 @@ PdfMaker::PdfMaker(QSizeF pageSize)
     : m_pageSize(pageSize) {}
 
 void PdfMaker::newPage() {
-    m_ops.append(Op{Op::Page, {}, {}, 0, {}, 0, {}});
+    m_ops.append(Op{Op::Page, {}, {}, 0, {}, 0, {}, {}});
 }
 
 void PdfMaker::line(double x, double baseline, const QString &text, double size, const QString &family, int rotation) {
-    m_ops.append(Op{Op::Text, QPointF(x, baseline), text, size, family, rotation, {}});
+    m_ops.append(Op{Op::Text, QPointF(x, baseline), text, size, family, rotation, {}, m_style});
+}
+
+double PdfMaker::runs(double x, double baseline, const QList<QPair<QString, Style>> &runs, double size) {
+    const Style saved = m_style;
+    for (const auto &[text, style] : runs) {
+        m_style = style;
+        line(x, baseline, text, size);
+        x += QFontMetricsF(makeFont(QString(), size, style), pointDevice()).horizontalAdvance(text);
+    }
+    m_style = saved;
+    return x;
 }
 
 QStringList wrapText(const QString &text, const QFont &font, double width) {
@@ -58,7 +71,7 @@ QStringList wrapText(const QString &text, const QFont &font, double width) {
 
 double PdfMaker::paragraph(double x, double y, double width, const QString &text, double size, double leading,
                            double firstIndent, const QString &family, bool rtl) {
-    const QFont font = makeFont(family, size);
+    const QFont font = makeFont(family, size, m_style);
     const QFontMetricsF fm(font, pointDevice());
     const QStringList lines = wrapText(text, font, width - firstIndent);
     for (int i = 0; i < lines.size(); ++i) {
@@ -70,8 +83,10 @@ double PdfMaker::paragraph(double x, double y, double width, const QString &text
     return y;
 }
 
-void PdfMaker::box(const QRectF &rect) {
-    m_ops.append(Op{Op::Box, {}, {}, 0, {}, 0, rect});
+void PdfMaker::box(const QRectF &rect, const QColor &color) {
+    Op op{Op::Box, {}, {}, 0, {}, 0, rect, {}};
+    op.style.color = color;
+    m_ops.append(op);
 }
 
 bool PdfMaker::save(const QString &path) const {
@@ -90,11 +105,12 @@ bool PdfMaker::save(const QString &path) const {
             writer.newPage();
             break;
         case Op::Box:
-            painter.fillRect(op.rect, Qt::darkGray);
+            painter.fillRect(op.rect, op.style.color);
             break;
         case Op::Text:
             painter.save();
-            painter.setFont(makeFont(op.family, op.size));
+            painter.setFont(makeFont(op.family, op.size, op.style));
+            painter.setPen(op.style.color);
             painter.translate(op.pos);
             painter.rotate(op.rotation);
             painter.drawText(QPointF(0, 0), op.text);

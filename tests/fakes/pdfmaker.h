@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QColor>
 #include <QFont>
 #include <QList>
 #include <QPointF>
@@ -15,6 +16,19 @@ class PdfMaker {
 public:
     explicit PdfMaker(QSizeF pageSize = QSizeF(595, 842));
 
+    /// How text is drawn: the family (empty: latinFamily() or the call's own), weight, slant and colour.
+    struct Style {
+        QString family;
+        bool bold = false;
+        bool italic = false;
+        QColor color = Qt::black;
+    };
+    /// The style of the text drawn by the calls that follow (line, paragraph, runs).
+    void setStyle(const Style &style) { m_style = style; }
+
+    /// One line made of runs of text, each in its own style, starting at (x, baseline); returns the x where it ends.
+    double runs(double x, double baseline, const QList<QPair<QString, Style>> &runs, double size);
+
     /// Starts a new page (the first page exists already).
     void newPage();
     /// One line of text with its baseline at (x, y).
@@ -26,7 +40,7 @@ public:
     double paragraph(double x, double y, double width, const QString &text, double size, double leading = 1.25,
                      double firstIndent = 0, const QString &family = QString(), bool rtl = false);
     /// A filled rectangle (a "figure").
-    void box(const QRectF &rect);
+    void box(const QRectF &rect, const QColor &color = Qt::darkGray);
     /// The document's title in its metadata (none by default).
     void setTitle(const QString &title) { m_title = title; }
     /// Writes the PDF; returns false on failure.
@@ -43,7 +57,9 @@ private:
         QString family;
         int rotation = 0;
         QRectF rect;
+        Style style;
     };
+    Style m_style;
     QSizeF m_pageSize;
     QString m_title;
     QList<Op> m_ops;
