@@ -448,7 +448,7 @@ private Q_SLOTS:
                                                input, testpaths::cli()});
             if (!probe.waitForFinished(10000) || probe.exitStatus() != QProcess::NormalExit || probe.exitCode() != 0)
                 QSKIP(qPrintable(
-                    QStringLiteral("the unprivileged user 65534 cannot run here or cannot reach %1 and %2 %3")
+                    QStringLiteral("the unprivileged user 65534 cannot run here or cannot reach %1 and %2: %3")
                         .arg(input, testpaths::cli(), QString::fromLocal8Bit(probe.readAllStandardError()).trimmed())));
             QProcess cli;
             cli.start(QStringLiteral("setpriv"),
