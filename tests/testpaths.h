@@ -1,7 +1,12 @@
 #pragma once
 
 #include <QDir>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QString>
+#include <QStringList>
+
+#include <unistd.h>
 
 /// Where tests find the sources, the built tools and the shared corpus.
 namespace testpaths {
@@ -34,5 +39,23 @@ constexpr int timeScale() {
 }
 inline QString samplePdf() {
     return sourceDir() + QStringLiteral("/resources/sample/sample.pdf");
+}
+/// unshare's flags for a private mount namespace: root needs no user namespace (and a chroot refuses one to root);
+/// anyone else maps themselves to root in a new user namespace first.
+inline QStringList privateMountFlags() {
+    return ::geteuid() == 0 ? QStringList{QStringLiteral("-m")} : QStringList{QStringLiteral("-rm")};
+}
+/// Why a private mount namespace cannot be made here (containers, chroots and seccomp profiles often refuse
+/// unshare), as one line for QSKIP; empty when it can.
+inline QString privateMountRefused() {
+    if (QStandardPaths::findExecutable(QStringLiteral("unshare")).isEmpty())
+        return QStringLiteral("unshare (util-linux) is not installed");
+    QProcess p;
+    p.start(QStringLiteral("unshare"), privateMountFlags() + QStringList{QStringLiteral("true")});
+    if (!p.waitForFinished(10000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return QStringLiteral("no private mount namespace here (unshare %1: %2)")
+            .arg(privateMountFlags().join(QLatin1Char(' ')),
+                 QString::fromLocal8Bit(p.readAllStandardError()).trimmed().section(QLatin1Char('\n'), 0, 0));
+    return {};
 }
 } // namespace testpaths

@@ -51,6 +51,7 @@ class TestGuiSettings : public QObject {
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<PrivateKeyring> m_keyring;
+    QString m_noKeyring; ///< why there is no private keyring, for the tests that need one
     std::unique_ptr<FakeServerThread> m_server;
 
     QString serverUrl() const {
@@ -69,11 +70,19 @@ private Q_SLOTS:
                           .filePath(QStringLiteral("batch.json")));
         m_server = std::make_unique<FakeServerThread>(fakeOpenAiHandlerWithKey(kGoodKey));
         m_keyring = std::make_unique<PrivateKeyring>();
-        if (!m_keyring->start())
-            QSKIP(qPrintable(QStringLiteral("no private keyring: ") + m_keyring->why()));
+        if (!m_keyring->start()) {
+            // The tests that store keys skip; the others run with no bus at all, so that nothing reaches the
+            // user's own keyring.
+            m_noKeyring = QStringLiteral("no private keyring: ") + m_keyring->why();
+            m_keyring.reset();
+            qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+            qunsetenv("DISPLAY");
+        }
     }
 
     void settingsPersistAndKeysNeverReachTheFiles() {
+        if (!m_keyring)
+            QSKIP(qPrintable(m_noKeyring));
         {
             SettingsDialog dialog(AppSettings::load(), KeyStore());
             QCOMPARE(dialog.profileList()->count(), AppSettings::defaultProfiles().size());
@@ -175,6 +184,8 @@ private Q_SLOTS:
     }
 
     void testConnectionAcceptsTheGoodKeyAndSaysWhenRejected() {
+        if (!m_keyring)
+            QSKIP(qPrintable(m_noKeyring));
         AppSettings settings = AppSettings::load();
         SettingsDialog dialog(settings, KeyStore());
         dialog.setTestLanguage(QStringLiteral("de"));
