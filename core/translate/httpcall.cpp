@@ -285,7 +285,8 @@ private:
         if (!m_tunnel->done())
             return;
         const int code = m_tunnel->status();
-        if (code == 407)
+        // An answer to CONNECT is the proxy's own: some (tinyproxy) refuse credentials with 401, not 407.
+        if (code == 407 || code == 401)
             return fail(QNetworkReply::ProxyAuthenticationRequiredError,
                         QStringLiteral("Proxy Authentication Required"));
         if (code < 200 || code >= 300) {
@@ -651,7 +652,12 @@ std::optional<Error> errorFromHttp(const HttpCallResult &r, const QString &servi
     }
     const QString proxyWord = QStringLiteral("the proxy setting (--proxy, Settings, or the http_proxy, https_proxy and "
                                              "all_proxy variables)");
-    if (!r.proxy.isEmpty() && (r.networkError == QNetworkReply::ProxyAuthenticationRequiredError || r.status == 407)) {
+    // Through an HTTP proxy, a 401 without the Via header every relayed answer carries (RFC 9110 7.6.3) was written
+    // by the proxy itself: tinyproxy refuses wrong credentials that way.
+    const bool proxysOwn401 = !r.proxy.isEmpty() && r.proxyAuthSent && r.status == 401 &&
+                              r.proxy.startsWith(QLatin1String("http:")) && !r.headers.contains("via");
+    if (!r.proxy.isEmpty() &&
+        (r.networkError == QNetworkReply::ProxyAuthenticationRequiredError || r.status == 407 || proxysOwn401)) {
         // Never retried (Auth): the same credentials would be refused again, and a storm of them can lock the
         // user's account at the proxy.
         e.code = Error::Auth;
