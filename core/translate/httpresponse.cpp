@@ -12,7 +12,8 @@ struct HttpResponseParser::Inflater {
     bool ready = false;
     bool ended = false; ///< the current stream reached its end
     bool gzip = false;
-    bool detect = false; ///< deflate: zlib header or raw, decided on the first bytes
+    bool detect = false; ///< deflate: zlib header or raw, decided on the first two bytes
+    QByteArray head;     ///< the first byte while detect waits for the second
     qint64 produced = 0;
 
     ~Inflater() {
@@ -211,14 +212,19 @@ bool HttpResponseParser::deliver(QByteArrayView raw, QByteArray &body) {
         return true;
     }
     Inflater &inf = *m_inflater;
+    QByteArray joined;
     if (inf.detect) {
         // "deflate" is meant to be zlib-wrapped (RFC 9110), but some servers send raw deflate: the zlib header's
-        // check bits tell them apart.
-        const bool zlibHeader =
-            raw.size() >= 2 && (quint8(raw[0]) & 0x0f) == 8 && ((quint8(raw[0]) << 8) | quint8(raw[1])) % 31 == 0;
+        // check bits tell them apart, once two bytes are there (however the network cut them).
+        if (inf.head.size() + raw.size() < 2) {
+            inf.head.append(raw.data(), raw.size());
+            return true;
+        }
+        joined = inf.head + QByteArray(raw.data(), raw.size());
+        raw = joined;
+        const bool zlibHeader = (quint8(raw[0]) & 0x0f) == 8 && ((quint8(raw[0]) << 8) | quint8(raw[1])) % 31 == 0;
         inf.detect = false;
-        // A first piece of one byte cannot tell: take the zlib form, which is what servers send.
-        if (!inf.init(zlibHeader || raw.size() < 2 ? MAX_WBITS : -MAX_WBITS))
+        if (!inf.init(zlibHeader ? MAX_WBITS : -MAX_WBITS))
             return fail(QStringLiteral("zlib could not start"));
     }
     inf.z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(raw.data()));
@@ -271,7 +277,7 @@ bool HttpResponseParser::deliver(QByteArrayView raw, QByteArray &body) {
 }
 
 bool HttpResponseParser::endOfBody() {
-    if (m_inflater && !m_inflater->detect && !m_inflater->ended)
+    if (m_inflater && (m_inflater->detect ? !m_inflater->head.isEmpty() : !m_inflater->ended))
         return fail(QStringLiteral("the server's compressed answer ended before its end"));
     return true;
 }
