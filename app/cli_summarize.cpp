@@ -1,6 +1,7 @@
 #include "cli_summarize.h"
 
 #include "cli_commands.h"
+#include "cli_network.h"
 #include "pdf/extraction.h"
 #include "store/appsettings.h"
 #include "summary/summarycache.h"
@@ -32,6 +33,7 @@ struct SummarizeArgs {
     QString to;
     QString from = QStringLiteral("en");
     ProviderConfig provider;
+    NetworkConfig network; ///< --proxy, --ca-file, --timeout
     QString pages;
 };
 
@@ -51,12 +53,16 @@ bool wouldOverwrite(const QString &input, const QString &output) {
 }
 
 QCoro::Task<int> summarizeCommand(SummarizeArgs args) {
+    auto networked = withNetwork(args.provider, args.network);
+    if (!networked)
+        co_return fail(networked.error().message, 2);
+    args.provider.network = networked->network;
     auto key = co_await findApiKey(AppSettings::load().withKeychain(args.provider), KeyStore());
     if (!key)
         co_return fail(key.error().message, 2);
     if (!key->notice.isEmpty())
         QTextStream(stderr) << "overtext-cli: warning: " << key->notice << '\n';
-    auto created = createProvider(args.provider, key->key);
+    auto created = createProvider(args.provider, key->key, nullptr, key->proxyAuth);
     if (!created)
         co_return fail(created.error().message, statusOf(created.error()));
     const std::unique_ptr<Provider> provider = std::move(created).value();
@@ -131,6 +137,12 @@ int runSummarize(const QStringList &args) {
     SummarizeArgs a;
     for (int i = 0; i < args.size(); ++i) {
         const QString &arg = args[i];
+        QString networkError;
+        if (const int n = parseNetworkOption(args, i, a.network, networkError); n != 0) {
+            if (n < 0)
+                return fail(networkError, 2);
+            continue;
+        }
         QString *target = nullptr;
         if (arg == QLatin1String("--to"))
             target = &a.to;
@@ -153,7 +165,9 @@ int runSummarize(const QStringList &args) {
                                        "them; put the key in an environment variable and pass --api-key-env VAR"),
                         2);
         else if (arg.startsWith(QLatin1Char('-')))
-            return fail(QStringLiteral("unknown option %1\n").arg(arg) + QString::fromLatin1(kUsage).trimmed(), 2);
+            return fail(QStringLiteral("unknown option %1\n").arg(arg) + QString::fromLatin1(kUsage) +
+                            QString::fromLatin1(kNetworkUsage).trimmed(),
+                        2);
         else if (a.file.isEmpty())
             a.file = arg;
         else
@@ -165,7 +179,7 @@ int runSummarize(const QStringList &args) {
         }
     }
     if (a.file.isEmpty() || a.to.isEmpty()) {
-        QTextStream(stderr) << kUsage;
+        QTextStream(stderr) << kUsage << kNetworkUsage;
         return 2;
     }
     if (!providerNames().contains(a.provider.name.toLower()))

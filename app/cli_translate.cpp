@@ -1,4 +1,5 @@
 #include "cli_commands.h"
+#include "cli_network.h"
 #include "cli_summarize.h"
 
 #include "engine/documentjob.h"
@@ -26,6 +27,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string>
 
 using namespace overtext;
 
@@ -39,11 +41,16 @@ const char kUsage[] =
     "         [--instruction TEXT] [--cache FILE | --no-cache] [--segments-out FILE.json] [-o OUT] [--mode mono|dual]\n"
     "         [--progress json] [--summary] [--summary-cover]\n";
 
+std::string usageText() {
+    return std::string(kUsage) + kNetworkUsage;
+}
+
 struct Options {
     QStringList files;
     QString to;
     QString from = QStringLiteral("en");
     ProviderConfig provider;
+    NetworkConfig network; ///< --proxy, --ca-file, --timeout
     int concurrency = 8;
     int rpm = 0;
     qint64 tpm = 0;
@@ -62,7 +69,7 @@ struct Options {
 };
 
 int usageError(const QString &message) {
-    QTextStream(stderr) << "overtext-cli translate: " << message << '\n' << kUsage;
+    QTextStream(stderr) << "overtext-cli translate: " << message << '\n' << usageText().c_str();
     return 2;
 }
 
@@ -91,6 +98,12 @@ int parse(const QStringList &args, Options &o) {
         if (a == QLatin1String("--api-key") || a.startsWith(QLatin1String("--api-key=")))
             return usageError(QStringLiteral("API keys are never taken on the command line (other users can read it). "
                                              "Put the key in an environment variable and name it: --api-key-env VAR"));
+        QString networkError;
+        if (const int n = parseNetworkOption(args, i, o.network, networkError); n != 0) {
+            if (n < 0)
+                return usageError(networkError);
+            continue;
+        }
         if (a == QLatin1String("--to")) {
             if (!need("lang"))
                 return usageError(QStringLiteral("--to needs a language code such as es"));
@@ -240,6 +253,12 @@ QCoro::Task<int> translateCommand(Options o) {
         }
         glossary = g.value();
     }
+    auto networked = withNetwork(o.provider, o.network);
+    if (!networked) {
+        err(networked.error().message);
+        co_return 2;
+    }
+    o.provider.network = networked->network;
     auto key = co_await findApiKey(AppSettings::load().withKeychain(o.provider), KeyStore());
     if (!key) {
         err(key.error().message);
@@ -247,7 +266,7 @@ QCoro::Task<int> translateCommand(Options o) {
     }
     if (!key->notice.isEmpty())
         err(QStringLiteral("warning: ") + key->notice);
-    auto created = createProvider(o.provider, key->key);
+    auto created = createProvider(o.provider, key->key, nullptr, key->proxyAuth);
     if (!created) {
         err(created.error().message);
         co_return created.error().code == Error::Usage ? 2 : 1;

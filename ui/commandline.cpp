@@ -27,6 +27,18 @@ void addGuiOptions(QCommandLineParser &parser) {
     parser.addOption({QStringLiteral("api-key-env"),
                       tr("Read the API key from the environment variable VAR (never from the command line)."),
                       QStringLiteral("VAR")});
+    parser.addOption({QStringLiteral("proxy"),
+                      tr("Connect through this proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://), or "
+                         "'direct' for none, instead of the one in Settings or the system's."),
+                      QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("ca-file"),
+                      tr("Also trust the certificate authorities in this PEM file (a company's TLS-inspecting "
+                         "proxy)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("timeout"),
+                      tr("Give up a request after the server sent nothing for SECONDS (slow local models need "
+                         "more)."),
+                      QStringLiteral("SECONDS")});
     parser.addOption({QStringLiteral("start"), tr("Start translating the documents at once.")});
 }
 
@@ -42,6 +54,27 @@ GuiCommandLine readGuiOptions(const QCommandLineParser &parser) {
     o.provider.baseUrl = parser.value(QStringLiteral("base-url"));
     o.provider.model = parser.value(QStringLiteral("model"));
     o.provider.apiKeyEnv = parser.value(QStringLiteral("api-key-env"));
+    if (parser.isSet(QStringLiteral("proxy"))) {
+        const QString proxy = parser.value(QStringLiteral("proxy")).trimmed();
+        o.network.proxy = proxy.isEmpty() ? QStringLiteral("direct") : proxy;
+        if (proxy.compare(QLatin1String("direct"), Qt::CaseInsensitive) != 0 && !proxy.isEmpty())
+            if (auto p = parseProxyUrl(proxy, QStringLiteral("--proxy")); !p)
+                o.error = p.error().message + QLatin1Char('.');
+    }
+    for (const QString &file : parser.values(QStringLiteral("ca-file"))) {
+        if (auto certs = loadCaBundle(file, QStringLiteral("--ca-file")); !certs && o.error.isEmpty())
+            o.error = certs.error().message + QLatin1Char('.');
+        o.network.caFiles.append(file);
+    }
+    if (parser.isSet(QStringLiteral("timeout"))) {
+        bool ok = false;
+        o.network.timeoutSeconds = parser.value(QStringLiteral("timeout")).toInt(&ok);
+        if ((!ok || o.network.timeoutSeconds < 1 || o.network.timeoutSeconds > 86400) && o.error.isEmpty())
+            o.error = tr("--timeout must be a whole number of seconds from 1 to 86400.");
+        o.network.timeoutSetting = tr("--timeout SECONDS (or the service's Timeout in Settings)");
+    }
+    if (!o.error.isEmpty())
+        return o;
     if (!providerNames().contains(o.provider.name))
         o.error = tr("Unknown provider '%1' (choose one of: %2).")
                       .arg(o.provider.name, providerNames().join(QStringLiteral(", ")));
@@ -55,6 +88,7 @@ void applyCommandLine(MainWindow *window, const GuiCommandLine &options) {
         window->setTargetLanguage(options.targetLanguage);
     if (options.providerGiven)
         window->setProviderConfig(options.provider);
+    window->setNetworkOverride(options.network);
     if (options.start) {
         auto *connection = new QMetaObject::Connection;
         *connection = QObject::connect(window, &MainWindow::pathsAdded, window, [window, connection] {

@@ -11,13 +11,14 @@ namespace overtext::ui {
 
 class MainWindow;
 
-/// What `overtext [--to LANG] [--provider NAME] [--base-url URL] [--model NAME] [--api-key-env VAR] [--start]
-/// [FILE|FOLDER...]` asks for (file managers open documents this way).
+/// What `overtext [--to LANG] [--provider NAME] [--base-url URL] [--model NAME] [--api-key-env VAR] [--proxy URL]
+/// [--ca-file FILE] [--timeout SECONDS] [--start] [FILE|FOLDER...]` asks for (file managers open documents this way).
 struct GuiCommandLine {
     QStringList paths;
     QString targetLanguage; ///< empty: the one remembered
     bool providerGiven = false;
     ProviderConfig provider;
+    NetworkConfig network; ///< --proxy URL, --ca-file FILE, --timeout SECONDS (over the settings)
     bool start = false;
     QString error; ///< a usage error, for stderr
 };

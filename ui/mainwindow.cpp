@@ -698,11 +698,14 @@ void MainWindow::setProviderConfig(const ProviderConfig &config) {
 
 ProviderConfig MainWindow::providerConfig() const {
     const QString chosen = m_providerCombo->currentData().toString();
-    if (m_providerOverride && chosen == m_providerOverride->name.toLower())
-        return *m_providerOverride;
     const AppSettings settings = AppSettings::load();
     const ProviderProfile *profile = settings.profile(chosen);
-    return profile ? profile->config() : ProviderConfig{chosen, {}, {}, {}, {}};
+    ProviderConfig config = m_providerOverride && chosen == m_providerOverride->name.toLower()
+                                ? *m_providerOverride
+                                : (profile ? profile->config() : ProviderConfig{chosen, {}, {}, {}, {}, {}});
+    config = settings.withNetwork(config);
+    config.network = config.network.overriddenBy(m_networkOverride);
+    return config;
 }
 
 void MainWindow::reloadProfiles() {
@@ -755,6 +758,9 @@ void MainWindow::offerResume() {
         *connection = connect(this, &MainWindow::pathsAdded, this, [this, batch, connection] {
             disconnect(*connection);
             BatchSettings settings = batch.settings;
+            // The network settings are today's (the saved batch does not keep them).
+            settings.provider = AppSettings::load().withNetwork(settings.provider);
+            settings.provider.network = settings.provider.network.overriddenBy(m_networkOverride);
             settings.cachePath =
                 m_batch->settings().cachePath.isEmpty() ? settings.cachePath : m_batch->settings().cachePath;
             m_batch->setSettings(settings);

@@ -59,7 +59,10 @@ public:
     void setTargetLanguage(const QString &code);
     /// The provider and its connection details (base URL, model, API key variable); the name goes to the toolbar.
     void setProviderConfig(const ProviderConfig &config);
+    /// The provider with the network settings of Settings (proxy, CA bundle, timeout) and the command line's over them.
     ProviderConfig providerConfig() const;
+    /// Network settings from the command line (--proxy, --ca-file, --timeout), over those of Settings.
+    void setNetworkOverride(const NetworkConfig &network) { m_networkOverride = network; }
     /// Where the translation cache lives (tests); empty = the default path. Effective before the first start.
     void setCachePath(const QString &path);
     /// The segment under a point of a page of the shown document, or empty.
@@ -158,6 +161,7 @@ private:
 
     BatchRun *m_batch = nullptr;
     std::optional<ProviderConfig> m_providerOverride; // from the command line; else the toolbar's profile
+    NetworkConfig m_networkOverride;                  // from the command line
     QComboBox *m_languageCombo = nullptr;
     QComboBox *m_providerCombo = nullptr;
     QAction *m_showTranslation = nullptr;

@@ -98,6 +98,13 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, KeyStore keys, QWidg
     m_keyEnv = new QLineEdit;
     m_keyEnv->setAccessibleName(tr("Key environment variable"));
     m_keyEnv->setToolTip(tr("Read when the keychain holds no key or no keychain service runs"));
+    m_profileProxy = new QLineEdit;
+    m_profileProxy->setAccessibleName(tr("Proxy for this service"));
+    m_profileProxy->setPlaceholderText(tr("the network setting below (leave empty); direct for none"));
+    m_timeout = spin(0, 86400, tr("the service's default"), tr("Timeout in seconds"));
+    m_timeout->setSuffix(tr(" s"));
+    m_timeout->setToolTip(tr("How long a request may wait for the server's next byte, the first one included. A local "
+                             "model on a CPU can take minutes before its first word."));
     m_test = new QPushButton(tr("&Test Connection"));
     m_test->setAccessibleName(tr("Test connection"));
     connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
@@ -117,6 +124,8 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, KeyStore keys, QWidg
     profileForm->addRow(keyLabel, keyRow);
     profileForm->addRow(QString(), m_keyStatus);
     profileForm->addRow(tr("Key &variable:"), m_keyEnv);
+    profileForm->addRow(tr("Pro&xy:"), m_profileProxy);
+    profileForm->addRow(tr("Time&out:"), m_timeout);
     profileForm->addRow(m_test, m_testResult);
     auto *profiles = new QGroupBox(tr("Translation services"));
     auto *profilesLayout = new QHBoxLayout(profiles);
@@ -160,6 +169,45 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, KeyStore keys, QWidg
     generalForm->addRow(glossaryLabel, glossaryRow);
     generalForm->addRow(tr("&Instruction:"), m_instruction);
 
+    // The network: proxy (its credentials in the keychain), exclusions, an extra CA bundle.
+    m_proxy = new QLineEdit(m_settings.proxy);
+    m_proxy->setAccessibleName(tr("Proxy"));
+    m_proxy->setPlaceholderText(tr("the system's (leave empty), direct, or http://host:port, socks5h://host:port"));
+    m_noProxy = new QLineEdit(m_settings.noProxy);
+    m_noProxy->setAccessibleName(tr("No proxy for"));
+    m_noProxy->setPlaceholderText(tr("the no_proxy variable (leave empty), or localhost, .corp.example, 10.0.0.0/8"));
+    m_proxyUser = new QLineEdit;
+    m_proxyUser->setAccessibleName(tr("Proxy user"));
+    m_proxyUser->setPlaceholderText(tr("kept in the system keychain with the password"));
+    m_proxyPassword = new QLineEdit;
+    m_proxyPassword->setAccessibleName(tr("Proxy password"));
+    m_proxyPassword->setEchoMode(QLineEdit::Password);
+    m_proxyPassword->setPlaceholderText(
+        tr("type to store in the keychain (user and password replace the stored ones)"));
+    m_caFile = new QLineEdit(m_settings.caFile);
+    m_caFile->setAccessibleName(tr("Extra CA bundle"));
+    m_caFile->setPlaceholderText(tr("PEM file trusted besides the system's authorities (a TLS-inspecting proxy)"));
+    auto *browseCa = new QPushButton(tr("Brow&se…"));
+    browseCa->setAccessibleName(tr("Choose the CA bundle"));
+    connect(browseCa, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("CA bundle"), m_caFile->text(),
+                                                          tr("PEM files (*.pem *.crt);;All files (*)"));
+        if (!file.isEmpty())
+            m_caFile->setText(file);
+    });
+    auto *caRow = new QHBoxLayout;
+    caRow->addWidget(m_caFile, 1);
+    caRow->addWidget(browseCa);
+    auto *network = new QGroupBox(tr("Network"));
+    auto *networkForm = new QFormLayout(network);
+    networkForm->addRow(tr("&Proxy:"), m_proxy);
+    networkForm->addRow(tr("&No proxy for:"), m_noProxy);
+    networkForm->addRow(tr("Proxy &user:"), m_proxyUser);
+    networkForm->addRow(tr("Proxy pass&word:"), m_proxyPassword);
+    auto *caLabel = new QLabel(tr("Extra &CA bundle:"));
+    caLabel->setBuddy(m_caFile);
+    networkForm->addRow(caLabel, caRow);
+
     m_status = new QLabel;
     m_status->setWordWrap(true);
     m_status->setAccessibleName(tr("Status"));
@@ -170,6 +218,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, KeyStore keys, QWidg
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(profiles, 1);
     layout->addWidget(general);
+    layout->addWidget(network);
     layout->addWidget(m_status);
     layout->addWidget(buttons);
 
@@ -198,6 +247,8 @@ void SettingsDialog::storeForm() {
     p.baseUrl = m_baseUrl->text().trimmed();
     p.model = m_model->text().trimmed();
     p.apiKeyEnv = m_keyEnv->text().trimmed();
+    p.proxy = m_profileProxy->text().trimmed();
+    p.timeoutSeconds = m_timeout->value();
     if (!m_key->text().isEmpty()) {
         m_typedKeys.insert(p.id, m_key->text());
         m_forget.remove(p.id);
@@ -209,7 +260,7 @@ void SettingsDialog::showProfile(int row) {
     m_row = row;
     const bool valid = row >= 0 && row < m_settings.profiles.size();
     for (QWidget *w : std::initializer_list<QWidget *>{m_type, m_name, m_baseUrl, m_model, m_key, m_keyEnv, m_test,
-                                                       m_remove, m_forgetButton})
+                                                       m_remove, m_forgetButton, m_profileProxy, m_timeout})
         w->setEnabled(valid);
     m_testResult->clear();
     if (!valid)
@@ -220,6 +271,8 @@ void SettingsDialog::showProfile(int row) {
     m_baseUrl->setText(p.baseUrl);
     m_model->setText(p.model);
     m_keyEnv->setText(p.apiKeyEnv);
+    m_profileProxy->setText(p.proxy);
+    m_timeout->setValue(p.timeoutSeconds);
     m_key->setText(m_typedKeys.value(p.id));
     m_settings.currentProfile = p.id;
     updateFieldsForType();
@@ -279,7 +332,38 @@ AppSettings SettingsDialog::settings() const {
     s.tpm = m_tpm->value();
     s.glossaryPath = m_glossary->text().trimmed();
     s.instruction = m_instruction->toPlainText().trimmed();
+    // Credentials typed into a proxy URL go to the keychain (save()), never to the settings file.
+    s.proxy = AppSettings::withoutCredentials(m_proxy->text());
+    s.noProxy = m_noProxy->text().trimmed();
+    s.caFile = m_caFile->text().trimmed();
+    for (ProviderProfile &p : s.profiles)
+        p.proxy = AppSettings::withoutCredentials(p.proxy);
     return s;
+}
+
+QString SettingsDialog::typedProxyAuth() const {
+    if (!m_proxyPassword->text().isEmpty() || !m_proxyUser->text().trimmed().isEmpty())
+        return m_proxyUser->text().trimmed() + QLatin1Char(':') + m_proxyPassword->text();
+    if (auto p = parseProxyUrl(m_proxy->text(), QStringLiteral("Proxy")); p && !p->user.isEmpty())
+        return p->user + QLatin1Char(':') + p->password;
+    return {};
+}
+
+QString SettingsDialog::networkProblem() const {
+    const AppSettings s = settings();
+    QStringList proxies = {s.proxy};
+    for (const ProviderProfile &p : s.profiles)
+        proxies.append(p.proxy);
+    for (const QString &proxy : std::as_const(proxies)) {
+        if (proxy.isEmpty() || proxy.compare(QLatin1String("direct"), Qt::CaseInsensitive) == 0)
+            continue;
+        if (auto parsed = parseProxyUrl(proxy, tr("The proxy setting")); !parsed)
+            return parsed.error().message + QLatin1Char('.');
+    }
+    if (!s.caFile.isEmpty())
+        if (auto certs = loadCaBundle(s.caFile, tr("The extra CA bundle")); !certs)
+            return certs.error().message + QLatin1Char('.');
+    return {};
 }
 
 void SettingsDialog::addProfile() {
@@ -335,7 +419,7 @@ QCoro::Task<> SettingsDialog::runTest(ProviderProfile profile, QString typedKey)
         QString key = typedKey;
         Result<void> found;
         if (key.isEmpty() && !m_forget.contains(profile.id)) {
-            auto lookup = co_await findApiKey(profile.config(), m_keys);
+            auto lookup = co_await findApiKey(settings().withNetwork(profile.config()), m_keys);
             if (!self)
                 co_return;
             if (lookup)
@@ -344,7 +428,17 @@ QCoro::Task<> SettingsDialog::runTest(ProviderProfile profile, QString typedKey)
                 found = lookup.error();
         }
         if (found) {
-            auto task = overtext::testConnection(profile.config(), key, m_testLanguage);
+            // The network as edited here (proxy, CA bundle, timeout), with the proxy credentials typed or stored.
+            const ProviderConfig config = settings().withNetwork(profile.config());
+            QString proxyAuth = typedProxyAuth();
+            if (proxyAuth.isEmpty() && !config.network.proxyAuthAccount.isEmpty()) {
+                const KeyRead stored = co_await m_keys.read(config.network.proxyAuthAccount);
+                if (!self)
+                    co_return;
+                if (stored.status == KeyRead::Status::Found)
+                    proxyAuth = stored.key;
+            }
+            auto task = overtext::testConnection(config, key, m_testLanguage, proxyAuth);
             result = co_await std::move(task);
         } else {
             result = found.error();
@@ -363,7 +457,12 @@ QCoro::Task<> SettingsDialog::runTest(ProviderProfile profile, QString typedKey)
 
 QCoro::Task<Result<void>> SettingsDialog::save() {
     QPointer<SettingsDialog> self(this);
+    if (const QString problem = networkProblem(); !problem.isEmpty()) {
+        m_status->setText(problem);
+        co_return Error{Error::Usage, problem};
+    }
     const AppSettings s = settings();
+    const QString proxyAuth = typedProxyAuth();
     s.save();
     const QHash<QString, QString> typed = m_typedKeys;
     const QSet<QString> forget = m_forget;
@@ -380,6 +479,18 @@ QCoro::Task<Result<void>> SettingsDialog::save() {
                                 .arg(p->name, written.error().message, env));
         } else if (self) {
             m_typedKeys.remove(it.key());
+        }
+    }
+    if (!proxyAuth.isEmpty()) {
+        const Result<void> written = co_await keys.write(AppSettings::proxyAuthAccount(), proxyAuth);
+        if (!written)
+            problems.append(tr("Proxy — %1 Put the credentials in the proxy variable instead "
+                               "(http_proxy=http://USER:PASSWORD@host:port).")
+                                .arg(written.error().message));
+        else if (self) {
+            m_proxyPassword->clear();
+            m_proxyUser->clear();
+            m_proxy->setText(AppSettings::withoutCredentials(m_proxy->text()));
         }
     }
     for (const QString &id : forget) {

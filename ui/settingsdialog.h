@@ -19,10 +19,11 @@ class QSpinBox;
 
 namespace overtext::ui {
 
-/// Settings ▸ provider profiles (type, name, base URL, model, API key, fallback variable), concurrency and rate
-/// limits, glossary and instruction. Everything but the keys goes to QSettings; a key typed here goes only to the
-/// system keychain (KeyStore), and where no keychain runs the dialog says so and names the environment variable read
-/// instead. "Test connection" sends one tiny translation through the profile's real provider.
+/// Settings ▸ provider profiles (type, name, base URL, model, API key, fallback variable, proxy, timeout), concurrency
+/// and rate limits, glossary and instruction, the network (proxy, its credentials, exclusions, an extra CA bundle).
+/// Everything but the keys goes to QSettings; a key typed here goes only to the system keychain (KeyStore), and where
+/// no keychain runs the dialog says so and names the environment variable read instead. "Test connection" sends one
+/// tiny translation through the profile's real provider.
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
@@ -55,6 +56,13 @@ public:
     QPushButton *testButton() const { return m_test; }
     QLabel *testResult() const { return m_testResult; }
     QLabel *statusLabel() const { return m_status; }
+    QLineEdit *profileProxyEdit() const { return m_profileProxy; }
+    QSpinBox *timeoutSpin() const { return m_timeout; }
+    QLineEdit *proxyEdit() const { return m_proxy; }
+    QLineEdit *noProxyEdit() const { return m_noProxy; }
+    QLineEdit *proxyUserEdit() const { return m_proxyUser; }
+    QLineEdit *proxyPasswordEdit() const { return m_proxyPassword; }
+    QLineEdit *caFileEdit() const { return m_caFile; }
 
 public Q_SLOTS:
     void addProfile();
@@ -76,6 +84,10 @@ private:
     void updateFieldsForType();
     QCoro::Task<> refreshKeyStatus(QString profileId);
     QCoro::Task<> runTest(ProviderProfile profile, QString typedKey);
+    /// The proxy credentials typed in this dialog ("user:password"), or those in the proxy URL typed; empty if none.
+    QString typedProxyAuth() const;
+    /// The network fields that cannot be used (proxy URLs, the CA bundle), as one sentence; empty when all is well.
+    QString networkProblem() const;
     QCoro::Task<> saveAndClose();
 
     AppSettings m_settings;
@@ -103,6 +115,13 @@ private:
     QPushButton *m_test = nullptr;
     QLabel *m_testResult = nullptr;
     QLabel *m_status = nullptr;
+    QLineEdit *m_profileProxy = nullptr;
+    QSpinBox *m_timeout = nullptr;
+    QLineEdit *m_proxy = nullptr;
+    QLineEdit *m_noProxy = nullptr;
+    QLineEdit *m_proxyUser = nullptr;
+    QLineEdit *m_proxyPassword = nullptr;
+    QLineEdit *m_caFile = nullptr;
 };
 
 } // namespace overtext::ui

@@ -147,7 +147,7 @@ QCoro::Task<> SummaryPanel::run(QString key, QString path, SummarySettings setti
             finish(false, apiKey.error().message, apiKey.error().message);
             co_return;
         }
-        auto created = createProvider(settings.provider, apiKey->key);
+        auto created = createProvider(settings.provider, apiKey->key, nullptr, apiKey->proxyAuth);
         if (!created) {
             finish(false, created.error().message, created.error().message);
             co_return;

@@ -108,7 +108,8 @@ void BatchRun::setStatus(const QString &path, const BatchDocStatus &status) {
     Q_EMIT statusChanged(path);
 }
 
-Result<BatchRun::Run *> BatchRun::currentRun(const BatchSettings &settings, const QString &apiKey) {
+Result<BatchRun::Run *> BatchRun::currentRun(const BatchSettings &settings, const QString &apiKey,
+                                             const QString &proxyAuth) {
     // Reuse the newest run while it matches the settings or while anything still runs on it.
     if (!m_runs.empty()) {
         Run *last = m_runs.back().get();
@@ -134,7 +135,7 @@ Result<BatchRun::Run *> BatchRun::currentRun(const BatchSettings &settings, cons
                                            .arg(settings.glossaryPath, loaded.error().message)};
         glossary = std::move(loaded).value();
     }
-    auto created = createProvider(settings.provider, apiKey);
+    auto created = createProvider(settings.provider, apiKey, nullptr, proxyAuth);
     if (!created)
         return created.error();
     std::unique_ptr<Provider> provider = std::move(created).value();
@@ -219,7 +220,7 @@ QCoro::Task<> BatchRun::startDocuments(QStringList paths) {
             co_return;
         if (key && !key->notice.isEmpty())
             Q_EMIT runError(key->notice);
-        Result<Run *> run = key ? currentRun(settings, key->key) : Result<Run *>(key.error());
+        Result<Run *> run = key ? currentRun(settings, key->key, key->proxyAuth) : Result<Run *>(key.error());
         for (const QString &path : std::as_const(paths)) {
             auto it = m_docs.find(path);
             if (it == m_docs.end() || it->removed)

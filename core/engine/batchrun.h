@@ -134,7 +134,7 @@ private:
 
     QCoro::Task<> startDocuments(QStringList paths);
     QCoro::Task<> runJob(QString path, DocumentJob *job);
-    Result<Run *> currentRun(const BatchSettings &settings, const QString &apiKey);
+    Result<Run *> currentRun(const BatchSettings &settings, const QString &apiKey, const QString &proxyAuth);
     void setStatus(const QString &path, const BatchDocStatus &status);
 
     BatchSettings m_settings;

@@ -13,6 +13,9 @@ const QString RpmKey = QStringLiteral("translation/rpm");
 const QString TpmKey = QStringLiteral("translation/tpm");
 const QString GlossaryKey = QStringLiteral("translation/glossary");
 const QString InstructionKey = QStringLiteral("translation/instruction");
+const QString ProxyKey = QStringLiteral("network/proxy");
+const QString NoProxyKey = QStringLiteral("network/noProxy");
+const QString CaFileKey = QStringLiteral("network/caFile");
 } // namespace
 
 ProviderConfig ProviderProfile::config() const {
@@ -54,6 +57,8 @@ AppSettings AppSettings::load(QSettings &settings) {
         p.baseUrl = settings.value(QStringLiteral("baseUrl")).toString();
         p.model = settings.value(QStringLiteral("model")).toString();
         p.apiKeyEnv = settings.value(QStringLiteral("apiKeyEnv")).toString();
+        p.proxy = withoutCredentials(settings.value(QStringLiteral("proxy")).toString());
+        p.timeoutSeconds = std::clamp(settings.value(QStringLiteral("timeout"), 0).toInt(), 0, 86400);
         if (p.id.isEmpty() || !providerNames().contains(p.type) || s.profile(p.id))
             continue; // damaged entry: skipped rather than guessed
         if (p.name.isEmpty())
@@ -71,6 +76,9 @@ AppSettings AppSettings::load(QSettings &settings) {
     s.tpm = std::max<qint64>(0, settings.value(TpmKey, s.tpm).toLongLong());
     s.glossaryPath = settings.value(GlossaryKey).toString();
     s.instruction = settings.value(InstructionKey).toString();
+    s.proxy = withoutCredentials(settings.value(ProxyKey).toString());
+    s.noProxy = settings.value(NoProxyKey).toString();
+    s.caFile = settings.value(CaFileKey).toString();
     return s;
 }
 
@@ -91,6 +99,8 @@ void AppSettings::save(QSettings &settings) const {
         settings.setValue(QStringLiteral("baseUrl"), p.baseUrl);
         settings.setValue(QStringLiteral("model"), p.model);
         settings.setValue(QStringLiteral("apiKeyEnv"), p.apiKeyEnv);
+        settings.setValue(QStringLiteral("proxy"), withoutCredentials(p.proxy));
+        settings.setValue(QStringLiteral("timeout"), p.timeoutSeconds);
     }
     settings.endArray();
     settings.setValue(CurrentKey, currentProfile);
@@ -99,6 +109,9 @@ void AppSettings::save(QSettings &settings) const {
     settings.setValue(TpmKey, tpm);
     settings.setValue(GlossaryKey, glossaryPath);
     settings.setValue(InstructionKey, instruction);
+    settings.setValue(ProxyKey, withoutCredentials(proxy));
+    settings.setValue(NoProxyKey, noProxy);
+    settings.setValue(CaFileKey, caFile);
     settings.sync();
 }
 
@@ -119,6 +132,44 @@ ProviderConfig AppSettings::withKeychain(ProviderConfig config) const {
     if (const ProviderProfile *p = profile(type); p && p->type == type && p->baseUrl == config.baseUrl)
         config.keychainAccount = keychainAccount(p->id);
     return config;
+}
+
+NetworkConfig AppSettings::networkFor(const ProviderProfile *p) const {
+    NetworkConfig n;
+    n.proxy = p && !p->proxy.trimmed().isEmpty() ? p->proxy.trimmed() : proxy.trimmed();
+    n.noProxy = noProxy;
+    if (!caFile.trimmed().isEmpty())
+        n.caFiles = {caFile.trimmed()};
+    const bool explicitProxy = !n.proxy.isEmpty() && n.proxy.compare(QLatin1String("direct"), Qt::CaseInsensitive) != 0;
+    if (explicitProxy)
+        n.proxyAuthAccount = proxyAuthAccount();
+    if (p) {
+        n.timeoutSeconds = p->timeoutSeconds;
+        n.timeoutSetting = QStringLiteral("the Timeout of the service \"%1\" in Settings").arg(p->name);
+    }
+    return n;
+}
+
+ProviderConfig AppSettings::withNetwork(ProviderConfig config) const {
+    const QString prefix = keychainAccount(QString());
+    const ProviderProfile *p =
+        config.keychainAccount.startsWith(prefix) ? profile(config.keychainAccount.mid(prefix.size())) : nullptr;
+    config.network = networkFor(p);
+    return config;
+}
+
+QString AppSettings::proxyAuthAccount() {
+    return QStringLiteral("proxy");
+}
+
+QString AppSettings::withoutCredentials(const QString &proxyUrl) {
+    const QString t = proxyUrl.trimmed();
+    const qsizetype scheme = t.indexOf(QStringLiteral("://"));
+    const qsizetype at = t.lastIndexOf(QLatin1Char('@'));
+    const qsizetype from = scheme < 0 ? 0 : scheme + 3;
+    if (at < from)
+        return t;
+    return t.left(from) + t.mid(at + 1);
 }
 
 QString AppSettings::newProfileId(const QString &name) const {

@@ -29,6 +29,9 @@ struct KeyLookup {
     /// Set when the keychain could not be used and the environment was read instead (or nothing was found): one
     /// sentence for the status bar. Never contains the key.
     QString notice;
+    /// The proxy's "user:password" from the keychain (NetworkConfig::proxyAuthAccount), empty when none. A secret:
+    /// never printed.
+    QString proxyAuth;
 };
 
 /**

@@ -1,5 +1,7 @@
 #include "translate/httpcall.h"
 
+#include "translate/httpresponse.h"
+
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,6 +13,7 @@
 
 #include <coroutine>
 
+#include <climits>
 #include <exception>
 
 namespace overtext {
@@ -43,26 +46,32 @@ qint64 parseDuration(const QByteArray &raw) {
 
 /// The bytes of an HTTP/1.1 request for \a url: request line, Host, the request's own headers, then ours where it has
 /// none (Content-Length, Accept-Encoding: identity so that streamed pieces are not held back by compression,
-/// User-Agent), and the body. Credentials in the URL are never sent.
-QByteArray requestBytes(const QByteArray &verb, const QUrl &url, const QNetworkRequest &request,
-                        const QByteArray &body) {
+/// User-Agent), and the body. Credentials in the URL are never sent. \a absoluteForm: the request goes to an HTTP
+/// proxy, with the whole URL as its target and \a proxyAuth (if any) as Proxy-Authorization.
+QByteArray requestBytes(const QByteArray &verb, const QUrl &url, const QNetworkRequest &request, const QByteArray &body,
+                        bool absoluteForm, const QByteArray &proxyAuth) {
     QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
     if (target.isEmpty())
         target = "/";
     if (url.hasQuery())
         target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    const QByteArray authority = url.toString(QUrl::RemoveScheme | QUrl::RemoveUserInfo | QUrl::RemovePath |
+                                              QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::FullyEncoded)
+                                     .mid(2)
+                                     .toLatin1();
+    if (absoluteForm)
+        target = url.scheme().toLower().toLatin1() + "://" + authority + target;
     QByteArray out;
     out.reserve(256 + body.size());
     out += verb + ' ' + target + " HTTP/1.1\r\nHost: ";
-    out += url.toString(QUrl::RemoveScheme | QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery |
-                        QUrl::RemoveFragment | QUrl::FullyEncoded)
-               .mid(2)
-               .toLatin1();
+    out += authority;
     out += "\r\n";
+    if (absoluteForm && !proxyAuth.isEmpty())
+        out += "Proxy-Authorization: " + proxyAuth + "\r\n";
     bool length = false, encoding = false, agent = false;
     for (const QByteArray &name : request.rawHeaderList()) {
         const QByteArray lower = name.toLower();
-        if (lower == "host" || lower == "connection" || lower == "transfer-encoding")
+        if (lower == "host" || lower == "connection" || lower == "transfer-encoding" || lower == "proxy-authorization")
             continue;
         length |= lower == "content-length";
         encoding |= lower == "accept-encoding";
@@ -77,6 +86,18 @@ QByteArray requestBytes(const QByteArray &verb, const QUrl &url, const QNetworkR
         out += "User-Agent: Overtext\r\n";
     out += "\r\n";
     out += body;
+    return out;
+}
+
+/// A CONNECT request opening a tunnel to \a url's origin.
+QByteArray connectBytes(const QUrl &url, const QByteArray &proxyAuth) {
+    const QString host =
+        url.host().contains(QLatin1Char(':')) ? QLatin1Char('[') + url.host() + QLatin1Char(']') : url.host();
+    const QByteArray authority = (host + QLatin1Char(':') + QString::number(url.port(443))).toLatin1();
+    QByteArray out = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n";
+    if (!proxyAuth.isEmpty())
+        out += "Proxy-Authorization: " + proxyAuth + "\r\n";
+    out += "User-Agent: Overtext\r\n\r\n";
     return out;
 }
 
@@ -104,6 +125,8 @@ QNetworkReply::NetworkError replyErrorFor(QAbstractSocket::SocketError e) {
         return QNetworkReply::ProxyTimeoutError;
     case QAbstractSocket::ProxyAuthenticationRequiredError:
         return QNetworkReply::ProxyAuthenticationRequiredError;
+    case QAbstractSocket::ProxyProtocolError:
+        return QNetworkReply::UnknownProxyError;
     default:
         return QNetworkReply::UnknownNetworkError;
     }
@@ -111,22 +134,25 @@ QNetworkReply::NetworkError replyErrorFor(QAbstractSocket::SocketError e) {
 
 /**
  * One HTTP/1.1 request and its response over a pooled connection, driven by the socket's signals on the pool's
- * thread: writes the request, parses the status line, headers and body (Content-Length, chunked or until close) as
- * bytes arrive, and hands a 2xx body to onChunk once per network read. A connection reused from the pool that turns
- * out closed before any byte of the response is replaced by a new one, once (the server never saw the request).
+ * thread: opens the connection (directly, through SOCKS5, or to an HTTP proxy with a CONNECT tunnel for https),
+ * writes the request, reads the response with HttpResponseParser as bytes arrive, and hands a 2xx body to onChunk once
+ * per network read. A connection reused from the pool that turns out closed before any byte of the response is
+ * replaced by a new one, once (the server never saw the request).
  */
 class Exchange {
 public:
-    Exchange(NetworkPool *pool, QUrl url, QByteArray bytes, bool head, const HttpCallOptions &options,
-             CancelToken cancel, std::function<void(const QByteArray &)> onChunk)
+    Exchange(NetworkPool *pool, QUrl url, QByteArray bytes, bool head, ProxyServer proxy,
+             const HttpCallOptions &options, CancelToken cancel, std::function<void(const QByteArray &)> onChunk)
         : m_pool(pool)
         , m_url(std::move(url))
         , m_request(std::move(bytes))
         , m_head(head)
+        , m_proxy(std::move(proxy))
         , m_transferTimeoutMs(options.transferTimeoutMs)
         , m_totalTimeoutMs(options.totalTimeoutMs)
         , m_cancel(std::move(cancel))
-        , m_onChunk(std::move(onChunk)) {}
+        , m_onChunk(std::move(onChunk))
+        , m_parser(std::make_unique<HttpResponseParser>(head)) {}
 
     ~Exchange() {
         if (finished)
@@ -161,16 +187,19 @@ public:
     QString errorString;
     bool cancelled = false;
     bool timedOut = false;
+    bool totalTimedOut = false;
+    int tunnelStatus = 0;
 
 private:
-    enum class Phase { StatusLine, Headers, Body, Trailers, Done };
-    enum class Framing { None, Length, Chunked, UntilClose };
-    static constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
     static constexpr qsizetype kMaxBodyBytes = 64 * 1024 * 1024;
+
+    bool tls() const { return m_url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0; }
+    bool viaHttpProxy() const { return m_proxy.type == ProxyServer::Type::Http; }
 
     /// Starts on \a reused (an idle pooled connection) or, when null, on a new one.
     void open(QAbstractSocket *reused) {
         m_reused = reused != nullptr;
+        m_connected = m_reused;
         m_socket = reused ? reused : m_pool->newSocket(m_url);
         QAbstractSocket *s = m_socket;
         QObject::connect(s, &QIODevice::readyRead, &m_ctx, [this]() { onReadyRead(); });
@@ -183,23 +212,31 @@ private:
             send();
             return;
         }
-        const bool tls = m_url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
-        const quint16 port = quint16(m_url.port(tls ? 443 : 80));
-        auto *ssl = tls ? qobject_cast<QSslSocket *>(s) : nullptr;
+        const quint16 port = quint16(m_url.port(tls() ? 443 : 80));
+        auto *ssl = tls() ? qobject_cast<QSslSocket *>(s) : nullptr;
         // Options take effect only on a connected socket. No Nagle: a request or a handshake message waits for
         // nothing.
         QObject::connect(s, &QAbstractSocket::connected, &m_ctx, [this, ssl]() {
+            m_connected = true;
             m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
             m_socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
-            if (!ssl)
+            if (ssl && viaHttpProxy()) {
+                // The tunnel first; TLS to the origin runs inside it once the proxy says yes.
+                m_tunnel = std::make_unique<HttpResponseParser>(false, true);
+                m_socket->write(connectBytes(m_url, m_proxy.basicAuth()));
+                m_socket->flush();
+            } else if (!ssl) {
                 send();
+            }
         });
-        if (ssl) {
+        if (ssl)
             QObject::connect(ssl, &QSslSocket::encrypted, &m_ctx, [this]() { send(); });
+        if (viaHttpProxy())
+            s->connectToHost(m_proxy.host, m_proxy.port); // unencrypted: to the proxy itself
+        else if (ssl)
             ssl->connectToHostEncrypted(m_url.host(), port);
-        } else {
+        else
             s->connectToHost(m_url.host(), port);
-        }
     }
 
     /// Writes the request now, not on the socket's next turn of the event loop, which may be several milliseconds
@@ -215,8 +252,10 @@ private:
         if (m_cancel.isCancelled()) {
             cancelled = true;
             fail(QNetworkReply::OperationCanceledError, QStringLiteral("Operation canceled"));
-        } else if ((m_totalTimeoutMs > 0 && m_total.elapsed() > m_totalTimeoutMs) ||
-                   (m_transferTimeoutMs > 0 && m_lastByte.elapsed() > m_transferTimeoutMs)) {
+        } else if (m_totalTimeoutMs > 0 && m_total.elapsed() > m_totalTimeoutMs) {
+            timedOut = totalTimedOut = true;
+            fail(QNetworkReply::TimeoutError, QStringLiteral("Operation timed out"));
+        } else if (m_transferTimeoutMs > 0 && m_lastByte.elapsed() > m_transferTimeoutMs) {
             timedOut = true;
             fail(QNetworkReply::TimeoutError, QStringLiteral("Operation timed out"));
         }
@@ -232,21 +271,57 @@ private:
         return true;
     }
 
+    /// The proxy's answer to CONNECT: 2xx opens the tunnel (TLS to the origin starts in it, named for the origin:
+    /// SNI and verification); anything else ends the exchange naming the proxy.
+    void onTunnelRead() {
+        const QByteArray bytes = m_socket->readAll();
+        if (bytes.isEmpty())
+            return;
+        m_lastByte.start();
+        QByteArray none;
+        if (!m_tunnel->feed(bytes, none))
+            return fail(QNetworkReply::UnknownProxyError,
+                        QStringLiteral("the proxy's answer to CONNECT could not be read (%1)").arg(m_tunnel->error()));
+        if (!m_tunnel->done())
+            return;
+        const int code = m_tunnel->status();
+        // An answer to CONNECT is the proxy's own: some (tinyproxy) refuse credentials with 401, not 407.
+        if (code == 407 || code == 401)
+            return fail(QNetworkReply::ProxyAuthenticationRequiredError,
+                        QStringLiteral("Proxy Authentication Required"));
+        if (code < 200 || code >= 300) {
+            tunnelStatus = code;
+            return fail(QNetworkReply::UnknownProxyError,
+                        QStringLiteral("the proxy refused the tunnel (HTTP %1)").arg(code));
+        }
+        if (m_tunnel->leftover() > 0) // a TLS server does not speak first
+            return fail(QNetworkReply::UnknownProxyError,
+                        QStringLiteral("the proxy sent bytes before the TLS handshake"));
+        m_tunnel.reset();
+        auto *ssl = qobject_cast<QSslSocket *>(m_socket.data());
+        ssl->setPeerVerifyName(m_url.host());
+        ssl->startClientEncryption();
+    }
+
     void onReadyRead() {
         if (finished || !m_socket || poolGone())
             return;
+        if (m_tunnel)
+            return onTunnelRead();
         const QByteArray bytes = m_socket->readAll();
         if (bytes.isEmpty())
             return;
         m_lastByte.start();
         m_gotBytes = true;
-        m_in += bytes;
         QByteArray decoded;
-        if (!parse(decoded))
-            return; // failed: fail() has run
+        const bool ok = m_parser->feed(bytes, decoded);
+        if (m_parser->hasHead())
+            status = m_parser->status();
         if (!decoded.isEmpty()) {
             if (streaming()) {
                 m_onChunk(decoded);
+                if (finished) // the reader cancelled from inside its callback
+                    return;
             } else {
                 body += decoded;
                 if (body.size() > kMaxBodyBytes)
@@ -254,7 +329,9 @@ private:
                                 QStringLiteral("the answer is larger than %1 MiB").arg(kMaxBodyBytes >> 20));
             }
         }
-        if (m_phase == Phase::Done)
+        if (!ok)
+            return failParse(m_parser->error());
+        if (m_parser->done())
             succeed();
     }
 
@@ -265,16 +342,19 @@ private:
             onReadyRead(); // what arrived before the close
             if (finished)
                 return;
-            if (m_phase == Phase::Body && m_framing == Framing::UntilClose) {
-                m_phase = Phase::Done;
-                m_keepAlive = false;
-                return succeed();
+            if (!m_tunnel && m_parser->hasHead()) {
+                QByteArray none;
+                if (m_parser->closed(none))
+                    return succeed();
+                if (m_parser->failed())
+                    return failParse(m_parser->error());
             }
             if (m_reused && !m_gotBytes) {
                 // The server had closed the idle connection: it never saw the request. Send it on a new one.
                 QObject::disconnect(m_socket, nullptr, &m_ctx, nullptr);
                 m_socket->abort();
                 m_socket->deleteLater();
+                m_parser = std::make_unique<HttpResponseParser>(m_head);
                 return open(nullptr);
             }
         }
@@ -285,143 +365,30 @@ private:
                 reasons.append(err.errorString());
             text = QStringLiteral("SSL handshake failed: ") + reasons.join(QStringLiteral("; "));
         }
-        fail(replyErrorFor(e), text);
+        QNetworkReply::NetworkError code = replyErrorFor(e);
+        // Not yet connected to an HTTP proxy: it is the proxy that cannot be reached, not the server.
+        if (viaHttpProxy() && !m_connected) {
+            if (code == QNetworkReply::ConnectionRefusedError)
+                code = QNetworkReply::ProxyConnectionRefusedError;
+            else if (code == QNetworkReply::HostNotFoundError)
+                code = QNetworkReply::ProxyNotFoundError;
+            else if (code == QNetworkReply::TimeoutError)
+                code = QNetworkReply::ProxyTimeoutError;
+        } else if (viaHttpProxy() && m_tunnel && code == QNetworkReply::RemoteHostClosedError) {
+            code = QNetworkReply::ProxyConnectionClosedError;
+        }
+        fail(code, text);
     }
 
     bool streaming() const { return m_onChunk && status >= 200 && status < 300; }
 
-    /// Reads what m_in holds; decoded body bytes go to \a decoded. False when the response is malformed.
-    bool parse(QByteArray &decoded) {
-        qsizetype pos = 0;
-        auto line = [&](QByteArray &out) {
-            const qsizetype end = m_in.indexOf('\n', pos);
-            if (end < 0)
-                return false;
-            out = m_in.mid(pos, end - pos);
-            if (out.endsWith('\r'))
-                out.chop(1);
-            pos = end + 1;
-            return true;
-        };
-        QByteArray l;
-        while (m_phase != Phase::Done) {
-            if (m_phase == Phase::StatusLine || m_phase == Phase::Headers || m_phase == Phase::Trailers) {
-                if (!line(l)) {
-                    if (m_in.size() - pos > kMaxHeaderBytes)
-                        return failParse(QStringLiteral("the server sent an over-long header"));
-                    break;
-                }
-                if (m_phase == Phase::StatusLine) {
-                    if (!l.startsWith("HTTP/1."))
-                        return failParse(QStringLiteral("the server did not answer in HTTP"));
-                    const QList<QByteArray> parts = l.split(' ');
-                    bool ok = false;
-                    status = parts.value(1).toInt(&ok);
-                    if (!ok || status < 100 || status > 999)
-                        return failParse(QStringLiteral("the server sent a bad status line"));
-                    m_http10 = l.startsWith("HTTP/1.0");
-                    headers.clear();
-                    m_phase = Phase::Headers;
-                } else if (m_phase == Phase::Headers) {
-                    if (l.isEmpty()) {
-                        if (status < 200) { // 100 Continue, 103 Early Hints: the real answer follows
-                            m_phase = Phase::StatusLine;
-                            continue;
-                        }
-                        if (!beginBody())
-                            return false;
-                        continue;
-                    }
-                    const qsizetype colon = l.indexOf(':');
-                    if (colon > 0)
-                        headers.insert(l.left(colon).trimmed().toLower(), l.mid(colon + 1).trimmed());
-                } else if (l.isEmpty()) { // end of the trailers
-                    m_phase = Phase::Done;
-                }
-                continue;
-            }
-            // Phase::Body
-            if (m_framing == Framing::UntilClose) {
-                decoded += m_in.mid(pos);
-                pos = m_in.size();
-                break;
-            }
-            if (m_framing == Framing::Length) {
-                const qsizetype n = qMin<qsizetype>(m_remaining, m_in.size() - pos);
-                decoded += m_in.mid(pos, n);
-                pos += n;
-                m_remaining -= n;
-                if (m_remaining == 0)
-                    m_phase = Phase::Done;
-                break;
-            }
-            // Chunked.
-            if (m_remaining > 0) {
-                const qsizetype n = qMin<qsizetype>(m_remaining, m_in.size() - pos);
-                decoded += m_in.mid(pos, n);
-                pos += n;
-                m_remaining -= n;
-                if (m_remaining > 0)
-                    break;
-                m_chunkEnd = true;
-                continue;
-            }
-            if (!line(l)) {
-                if (m_in.size() - pos > 1024)
-                    return failParse(QStringLiteral("the server sent a bad chunk"));
-                break;
-            }
-            if (m_chunkEnd) { // the CRLF after a chunk's data
-                m_chunkEnd = false;
-                if (!l.isEmpty())
-                    return failParse(QStringLiteral("the server sent a bad chunk"));
-                continue;
-            }
-            const qsizetype semicolon = l.indexOf(';');
-            bool ok = false;
-            const qint64 size = (semicolon >= 0 ? l.left(semicolon) : l).trimmed().toLongLong(&ok, 16);
-            if (!ok || size < 0)
-                return failParse(QStringLiteral("the server sent a bad chunk size"));
-            if (size == 0)
-                m_phase = Phase::Trailers;
-            else
-                m_remaining = size;
-        }
-        m_in.remove(0, pos);
-        return true;
-    }
-
-    bool beginBody() {
-        const QByteArray connection = headers.value("connection").toLower();
-        m_keepAlive = m_http10 ? connection.contains("keep-alive") : !connection.contains("close");
-        if (m_head || status == 204 || status == 304) {
-            m_framing = Framing::None;
-            m_phase = Phase::Done;
-        } else if (headers.value("transfer-encoding").toLower().contains("chunked")) {
-            m_framing = Framing::Chunked;
-            m_phase = Phase::Body;
-        } else if (headers.contains("content-length")) {
-            bool ok = false;
-            m_remaining = headers.value("content-length").toLongLong(&ok);
-            if (!ok || m_remaining < 0)
-                return failParse(QStringLiteral("the server sent a bad Content-Length"));
-            m_framing = Framing::Length;
-            m_phase = m_remaining == 0 ? Phase::Done : Phase::Body;
-        } else {
-            m_framing = Framing::UntilClose;
-            m_keepAlive = false;
-            m_phase = Phase::Body;
-        }
-        return true;
-    }
-
-    bool failParse(const QString &why) {
+    void failParse(const QString &why) {
         fail(QNetworkReply::ProtocolFailure, QStringLiteral("Overtext could not read the answer: %1").arg(why));
-        return false;
     }
 
     void succeed() {
-        if (m_keepAlive && m_in.isEmpty() && m_socket) {
+        headers = m_parser->headers();
+        if (m_parser->keepAlive() && m_parser->leftover() == 0 && m_socket) {
             QObject::disconnect(m_socket, nullptr, &m_ctx, nullptr);
             m_pool->giveBack(m_url, m_socket);
             m_socket = nullptr;
@@ -432,6 +399,7 @@ private:
     void fail(QNetworkReply::NetworkError e, const QString &text) {
         if (finished)
             return;
+        headers = m_parser->headers();
         error = e;
         errorString = text;
         finish();
@@ -464,6 +432,7 @@ private:
     QUrl m_url;
     QByteArray m_request;
     bool m_head = false;
+    ProxyServer m_proxy;
     int m_transferTimeoutMs = 0;
     int m_totalTimeoutMs = 0;
     CancelToken m_cancel;
@@ -476,16 +445,11 @@ private:
     QPointer<QAbstractSocket> m_socket;
     std::coroutine_handle<> m_waiter;
     bool m_reused = false;
+    bool m_connected = false;
     bool m_gotBytes = false;
     bool m_counted = false;
-
-    QByteArray m_in;
-    Phase m_phase = Phase::StatusLine;
-    Framing m_framing = Framing::None;
-    qint64 m_remaining = 0;
-    bool m_chunkEnd = false;
-    bool m_http10 = false;
-    bool m_keepAlive = true;
+    std::unique_ptr<HttpResponseParser> m_parser;
+    std::unique_ptr<HttpResponseParser> m_tunnel; ///< while the proxy's answer to CONNECT is awaited
 };
 
 bool sameOrigin(const QUrl &a, const QUrl &b) {
@@ -501,12 +465,38 @@ QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest
     result.url = request.url();
     QUrl url = request.url();
     QByteArray verb = options.verb;
+    if (pool) {
+        const NetworkConfig &net = pool->config();
+        result.timeoutSetting = net.timeoutSetting;
+        if (net.timeoutSeconds > 0) {
+            const qint64 ms = qint64(net.timeoutSeconds) * 1000;
+            options.transferTimeoutMs = int(qMin<qint64>(ms, INT_MAX));
+            if (options.totalTimeoutMs > 0)
+                options.totalTimeoutMs = int(qMin<qint64>(qMax<qint64>(options.totalTimeoutMs, 5 * ms), INT_MAX));
+        }
+    }
     for (int hop = 0;; ++hop) {
         if (!pool || cancel.isCancelled()) {
             result.cancelled = true;
             co_return result;
         }
-        Exchange x(pool, url, requestBytes(verb, url, request, body), verb == "HEAD", options, cancel, onChunk);
+        const auto route = pool->proxyFor(url);
+        if (!route) {
+            result.configError = route.error().message;
+            co_return result;
+        }
+        if (url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0) {
+            if (const auto cas = pool->extraCaCertificates(); !cas) {
+                result.configError = cas.error().message;
+                co_return result;
+            }
+        }
+        const bool absoluteForm = route->type == ProxyServer::Type::Http &&
+                                  url.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) == 0;
+        result.proxy = route->isDirect() ? QString() : route->display();
+        result.proxyAuthSent = !route->user.isEmpty() || !route->password.isEmpty();
+        Exchange x(pool, url, requestBytes(verb, url, request, body, absoluteForm, route->basicAuth()), verb == "HEAD",
+                   *route, options, cancel, onChunk);
         x.start();
         co_await Exchange::Done{&x};
         result.status = x.status;
@@ -516,6 +506,9 @@ QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest
         result.networkErrorString = x.errorString;
         result.cancelled = x.cancelled || cancel.isCancelled();
         result.timedOut = x.timedOut;
+        result.totalTimedOut = x.totalTimedOut;
+        result.timeoutMs = x.totalTimedOut ? options.totalTimeoutMs : options.transferTimeoutMs;
+        result.tunnelStatus = x.tunnelStatus;
         if (result.networkError != QNetworkReply::NoError || result.status < 300 || result.status >= 400 ||
             !result.headers.contains("location"))
             break;
@@ -631,11 +624,87 @@ std::optional<Error> errorFromHttp(const HttpCallResult &r, const QString &servi
         e.message = QStringLiteral("The request to %1 was cancelled.").arg(host);
         return e;
     }
+    if (!r.configError.isEmpty()) {
+        e.code = Error::Usage;
+        e.message = redactSecret(r.configError, secret);
+        return e;
+    }
     if (r.timedOut) {
         e.code = Error::Timeout;
-        e.message = QStringLiteral("%1 (%2) did not answer in time. Try again, or raise the timeout in the settings.")
-                        .arg(service, host);
+        const QString how =
+            r.timeoutSetting.isEmpty()
+                ? QStringLiteral("the profile's Timeout in Settings, or --timeout SECONDS on the command "
+                                 "line")
+                : r.timeoutSetting;
+        const int seconds = (r.timeoutMs + 999) / 1000;
+        e.message = r.totalTimedOut
+                        ? QStringLiteral("%1 (%2) did not finish its answer within %3 s. A slow server (a local model "
+                                         "on a CPU) may need a longer timeout: %4.")
+                              .arg(service, host)
+                              .arg(seconds)
+                              .arg(how)
+                        : QStringLiteral("%1 (%2) sent nothing for %3 s. A slow server (a local model on a CPU can "
+                                         "take minutes before its first word) may need a longer timeout: %4.")
+                              .arg(service, host)
+                              .arg(seconds)
+                              .arg(how);
         return e;
+    }
+    const QString proxyWord = QStringLiteral("the proxy setting (--proxy, Settings, or the http_proxy, https_proxy and "
+                                             "all_proxy variables)");
+    // Through an HTTP proxy, a 401 without the Via header every relayed answer carries (RFC 9110 7.6.3) was written
+    // by the proxy itself: tinyproxy refuses wrong credentials that way.
+    const bool proxysOwn401 = !r.proxy.isEmpty() && r.proxyAuthSent && r.status == 401 &&
+                              r.proxy.startsWith(QLatin1String("http:")) && !r.headers.contains("via");
+    if (!r.proxy.isEmpty() &&
+        (r.networkError == QNetworkReply::ProxyAuthenticationRequiredError || r.status == 407 || proxysOwn401)) {
+        // Never retried (Auth): the same credentials would be refused again, and a storm of them can lock the
+        // user's account at the proxy.
+        e.code = Error::Auth;
+        e.httpStatus = 407;
+        e.message = r.proxyAuthSent
+                        ? QStringLiteral("The proxy %1 refused the user name and password (HTTP 407 Proxy "
+                                         "Authentication Required). Check them in the proxy URL or in Settings.")
+                              .arg(r.proxy)
+                        : QStringLiteral("The proxy %1 asks for a user name and password (HTTP 407 Proxy "
+                                         "Authentication Required). Give them in the proxy URL "
+                                         "(http://USER:PASSWORD@host:port) or in Settings.")
+                              .arg(r.proxy);
+        return e;
+    }
+    if (!r.proxy.isEmpty() && r.tunnelStatus > 0) {
+        e.code = Error::Service;
+        e.httpStatus = r.tunnelStatus;
+        e.message = QStringLiteral("The proxy %1 refused to connect to %2 (HTTP %3). The proxy may block this address "
+                                   "or port; ask whoever runs it.")
+                        .arg(r.proxy, host)
+                        .arg(r.tunnelStatus);
+        return e;
+    }
+    if (!r.proxy.isEmpty()) {
+        switch (r.networkError) {
+        case QNetworkReply::ProxyConnectionRefusedError:
+            e.code = Error::Network;
+            e.message = QStringLiteral("Could not connect to the proxy %1: the connection was refused. Is the proxy "
+                                       "running, and is %2 right?")
+                            .arg(r.proxy, proxyWord);
+            return e;
+        case QNetworkReply::ProxyNotFoundError:
+            e.code = Error::Network;
+            e.message = QStringLiteral("Could not find the proxy %1 (the name does not resolve). Check %2.")
+                            .arg(r.proxy, proxyWord);
+            return e;
+        case QNetworkReply::ProxyConnectionClosedError:
+        case QNetworkReply::ProxyTimeoutError:
+        case QNetworkReply::UnknownProxyError:
+            e.code = Error::Network;
+            e.message =
+                QStringLiteral("The proxy %1 failed on the way to %2: %3").arg(r.proxy, host, r.networkErrorString);
+            e.message = redactSecret(e.message, secret);
+            return e;
+        default:
+            break;
+        }
     }
     if (r.networkError == QNetworkReply::InsecureRedirectError || (r.status >= 300 && r.status < 400)) {
         e.code = Error::Network;
@@ -688,7 +757,9 @@ std::optional<Error> errorFromHttp(const HttpCallResult &r, const QString &servi
                         .arg(r.url.host());
         break;
     case QNetworkReply::SslHandshakeFailedError:
-        e.message = QStringLiteral("Overtext refused the connection because the certificate of %1 is not trusted: %2")
+        e.message = QStringLiteral("Overtext refused the connection because the certificate of %1 is not trusted: %2. "
+                                   "If a company proxy inspects TLS, add its CA bundle (PEM): --ca-file FILE, the "
+                                   "SSL_CERT_FILE variable, or Settings.")
                         .arg(host, r.networkErrorString);
         break;
     case QNetworkReply::RemoteHostClosedError:

@@ -28,9 +28,17 @@ struct HttpCallResult {
     bool cancelled = false;                ///< the CancelToken stopped it
     bool timedOut = false;                 ///< the total or transfer timeout stopped it
     QUrl redirectTarget;                   ///< where a refused redirect pointed
+    QString proxy; ///< the proxy the exchange went through (ProxyServer::display(), no credentials); empty: direct
+    bool proxyAuthSent = false; ///< credentials were offered to that proxy
+    int tunnelStatus = 0;       ///< the proxy's HTTP status when it refused to open a CONNECT tunnel
+    QString configError;        ///< the network configuration could not be used (bad proxy URL, unreadable CA bundle)
+    bool totalTimedOut = false; ///< timedOut: the total limit, not the wait for a byte
+    int timeoutMs = 0;          ///< the limit that ran out
+    QString timeoutSetting;     ///< how to change it (NetworkConfig::timeoutSetting)
 };
 
-/// Options of one HTTP exchange.
+/// Options of one HTTP exchange. A pool whose NetworkConfig sets timeoutSeconds overrides the transfer timeout with
+/// it and raises the total one to at least five times it.
 struct HttpCallOptions {
     QByteArray verb = "POST";
     int transferTimeoutMs = 60000; ///< abort after this long without any byte (QNetworkRequest::setTransferTimeout)
@@ -40,9 +48,12 @@ struct HttpCallOptions {
 /**
  * Sends one request through \a pool and waits for its end without blocking the event loop.
  *
- * While a 2xx response streams in, each received chunk goes to \a onChunk (if set) instead of into the result's body,
- * synchronously on the pool's thread. \a cancel is polled every 50 ms and aborts the reply. Must be called on the
- * pool's thread; \a onChunk must stay valid until the task completes. Never throws.
+ * Connects as the pool's NetworkConfig says: directly, through an HTTP proxy (CONNECT and TLS to the origin over the
+ * tunnel for https, absolute-form requests for http; Basic credentials from the proxy URL or Settings) or SOCKS5.
+ * A compressed answer (Content-Encoding gzip or deflate) is decoded as it arrives. While a 2xx response streams in,
+ * each received chunk goes to \a onChunk (if set) instead of into the result's body, synchronously on the pool's
+ * thread. \a cancel is polled every 50 ms and aborts the reply. Must be called on the pool's thread; \a onChunk must
+ * stay valid until the task completes. Never throws.
  */
 QCoro::Task<HttpCallResult> httpCall(QPointer<NetworkPool> pool, QNetworkRequest request, QByteArray body,
                                      CancelToken cancel, HttpCallOptions options,
@@ -79,10 +90,12 @@ QString hostOf(const QUrl &url);
 QString redactSecret(QString text, const QString &secret);
 
 /**
- * The Error for a failed exchange: Cancelled, Timeout, Network (refused, DNS, TLS, dropped, refused redirect), Auth
- * (401/403), RateLimited (429, with retryAfterMs), Service (other HTTP statuses, with httpStatus and the server's
- * message). \a service names the service in sentences ("OpenAI-compatible server"); \a secret is redacted from all
- * text. Returns nullopt for a successful (2xx, no network error) exchange.
+ * The Error for a failed exchange: Cancelled, Timeout (naming the setting that changes it), Network (refused, DNS,
+ * TLS, dropped, refused redirect, a proxy that cannot be reached), Auth (401/403, and a proxy's 407, which names the
+ * proxy and is never retried), RateLimited (429, with retryAfterMs), Service (other HTTP statuses, with httpStatus and
+ * the server's message; a proxy refusing a tunnel), Usage (a network configuration that cannot be used). \a service
+ * names the service in sentences ("OpenAI-compatible server"); \a secret is redacted from all text. Returns nullopt for
+ * a successful (2xx, no network error) exchange.
  */
 std::optional<Error> errorFromHttp(const HttpCallResult &result, const QString &service, const QString &secret);
 

@@ -4,6 +4,7 @@
 #include "translate/apertiumprovider.h"
 #include "translate/deeplprovider.h"
 #include "translate/libretranslateprovider.h"
+#include "translate/networkpool.h"
 #include "translate/openaiprovider.h"
 
 namespace overtext {
@@ -65,13 +66,26 @@ QString keyEnvFor(const ProviderConfig &config) {
 QCoro::Task<Result<KeyLookup>> findApiKey(ProviderConfig config, KeyStore keys) {
     // Apertium takes no key: no keychain to ask.
     const QString account = defaultKeyEnv(config.name).isEmpty() ? QString() : config.keychainAccount;
-    const KeyLookup lookup = co_await keys.lookup(account, keyEnvFor(config));
+    KeyLookup lookup = co_await keys.lookup(account, keyEnvFor(config));
     if (lookup.source == KeyLookup::Source::None && !config.apiKeyEnv.isEmpty())
         co_return Error{Error::Usage, QStringLiteral("the environment variable %1 is not set").arg(config.apiKeyEnv)};
+    if (!config.network.proxyAuthAccount.isEmpty() && !defaultKeyEnv(config.name).isEmpty()) {
+        const KeyRead proxy = co_await keys.read(config.network.proxyAuthAccount);
+        if (proxy.status == KeyRead::Status::Found)
+            lookup.proxyAuth = proxy.key;
+    }
     co_return lookup;
 }
 
-Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, const QString &apiKey, QObject *parent) {
+Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, const QString &apiKey, QObject *parent,
+                                                 const QString &proxyAuth) {
+    // The connections as config.network says; the pool becomes the provider's child below.
+    auto pool = std::make_unique<NetworkPool>(config.network);
+    pool->setProxyAuth(proxyAuth);
+    auto owned = [&pool](Provider *p) {
+        pool.release()->setParent(p);
+        return std::unique_ptr<Provider>(p);
+    };
     // One case per provider: adding one is a one-line change here.
     switch (kindOf(config.name)) {
     case Kind::Apertium:
@@ -82,7 +96,7 @@ Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, c
             c.baseUrl = QUrl(config.baseUrl);
         c.model = config.model.isEmpty() ? QStringLiteral("gpt-4o-mini") : config.model;
         c.apiKey = apiKey;
-        return std::unique_ptr<Provider>(new OpenAiProvider(c, nullptr, parent));
+        return owned(new OpenAiProvider(c, pool.get(), parent));
     }
     case Kind::Anthropic: {
         AnthropicConfig c;
@@ -93,7 +107,7 @@ Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, c
         c.apiKey = apiKey;
         if (c.apiKey.isEmpty())
             return Error{Error::Usage, missingKey(QStringLiteral("anthropic"))};
-        return std::unique_ptr<Provider>(new AnthropicProvider(c, nullptr, parent));
+        return owned(new AnthropicProvider(c, pool.get(), parent));
     }
     case Kind::DeepL: {
         DeepLConfig c;
@@ -102,14 +116,14 @@ Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, c
         c.apiKey = apiKey;
         if (c.apiKey.isEmpty())
             return Error{Error::Usage, missingKey(QStringLiteral("deepl"))};
-        return std::unique_ptr<Provider>(new DeepLProvider(c, nullptr, parent));
+        return owned(new DeepLProvider(c, pool.get(), parent));
     }
     case Kind::LibreTranslate: {
         LibreTranslateConfig c;
         if (!config.baseUrl.isEmpty())
             c.baseUrl = QUrl(config.baseUrl);
         c.apiKey = apiKey;
-        return std::unique_ptr<Provider>(new LibreTranslateProvider(c, nullptr, parent));
+        return owned(new LibreTranslateProvider(c, pool.get(), parent));
     }
     case Kind::Unknown:
         break;
@@ -122,8 +136,9 @@ Result<std::unique_ptr<Provider>> createProvider(const ProviderConfig &config, c
 
 namespace overtext {
 
-QCoro::Task<Result<QString>> testConnection(ProviderConfig config, QString apiKey, QString targetLang) {
-    auto created = createProvider(config, apiKey);
+QCoro::Task<Result<QString>> testConnection(ProviderConfig config, QString apiKey, QString targetLang,
+                                            QString proxyAuth) {
+    auto created = createProvider(config, apiKey, nullptr, proxyAuth);
     if (!created)
         co_return created.error();
     const std::unique_ptr<Provider> provider = std::move(created).value();
