@@ -8,26 +8,28 @@
 namespace overtext::ui {
 
 namespace {
-QString tr(const char *text) {
-    return QCoreApplication::translate("overtext::ui::CommandLine", text);
-}
+// The texts of `overtext --help` and its usage errors, for lupdate and the translators under one context.
+struct CommandLine {
+    Q_DECLARE_TR_FUNCTIONS(overtext::ui::CommandLine)
+};
 } // namespace
 
 void addGuiOptions(QCommandLineParser &parser) {
-    parser.addPositionalArgument(QStringLiteral("files"), tr("PDF files or folders to open."),
+    parser.addPositionalArgument(QStringLiteral("files"), CommandLine::tr("PDF files or folders to open."),
                                  QStringLiteral("[FILE|FOLDER...]"));
-    parser.addOption(
-        {QStringLiteral("to"), tr("Translate into LANG (a code such as es, de, zh)."), QStringLiteral("LANG")});
+    parser.addOption({QStringLiteral("to"), CommandLine::tr("Translate into LANG (a code such as es, de, zh)."),
+                      QStringLiteral("LANG")});
     parser.addOption({QStringLiteral("provider"),
-                      tr("Translation service: %1.").arg(providerNames().join(QStringLiteral(", "))),
+                      CommandLine::tr("Translation service: %1.").arg(providerNames().join(QStringLiteral(", "))),
                       QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("base-url"), CommandLine::tr("The service's address (OpenAI-compatible servers)."),
+                      QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("model"), CommandLine::tr("The model to ask."), QStringLiteral("NAME")});
     parser.addOption(
-        {QStringLiteral("base-url"), tr("The service's address (OpenAI-compatible servers)."), QStringLiteral("URL")});
-    parser.addOption({QStringLiteral("model"), tr("The model to ask."), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("api-key-env"),
-                      tr("Read the API key from the environment variable VAR (never from the command line)."),
-                      QStringLiteral("VAR")});
-    parser.addOption({QStringLiteral("start"), tr("Start translating the documents at once.")});
+        {QStringLiteral("api-key-env"),
+         CommandLine::tr("Read the API key from the environment variable VAR (never from the command line)."),
+         QStringLiteral("VAR")});
+    parser.addOption({QStringLiteral("start"), CommandLine::tr("Start translating the documents at once.")});
 }
 
 GuiCommandLine readGuiOptions(const QCommandLineParser &parser) {
@@ -43,10 +45,10 @@ GuiCommandLine readGuiOptions(const QCommandLineParser &parser) {
     o.provider.model = parser.value(QStringLiteral("model"));
     o.provider.apiKeyEnv = parser.value(QStringLiteral("api-key-env"));
     if (!providerNames().contains(o.provider.name))
-        o.error = tr("Unknown provider '%1' (choose one of: %2).")
+        o.error = CommandLine::tr("Unknown provider '%1' (choose one of: %2).")
                       .arg(o.provider.name, providerNames().join(QStringLiteral(", ")));
     else if (parser.isSet(QStringLiteral("to")) && o.targetLanguage.isEmpty())
-        o.error = tr("--to needs a language code such as es.");
+        o.error = CommandLine::tr("--to needs a language code such as es.");
     return o;
 }
 

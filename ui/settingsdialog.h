@@ -20,9 +20,10 @@ class QSpinBox;
 namespace overtext::ui {
 
 /// Settings ▸ provider profiles (type, name, base URL, model, API key, fallback variable), concurrency and rate
-/// limits, glossary and instruction. Everything but the keys goes to QSettings; a key typed here goes only to the
-/// system keychain (KeyStore), and where no keychain runs the dialog says so and names the environment variable read
-/// instead. "Test connection" sends one tiny translation through the profile's real provider.
+/// limits, glossary and instruction, and the interface language (at the next start). Everything but the keys goes to
+/// QSettings; a key typed here goes only to the system keychain (KeyStore), and where no keychain runs the dialog says
+/// so and names the environment variable read instead. "Test connection" sends one tiny translation through the
+/// profile's real provider.
 class SettingsDialog : public QDialog {
     Q_OBJECT
 public:
@@ -55,6 +56,7 @@ public:
     QPushButton *testButton() const { return m_test; }
     QLabel *testResult() const { return m_testResult; }
     QLabel *statusLabel() const { return m_status; }
+    QComboBox *uiLanguageCombo() const { return m_uiLanguage; }
 
 public Q_SLOTS:
     void addProfile();
@@ -103,6 +105,7 @@ private:
     QPushButton *m_test = nullptr;
     QLabel *m_testResult = nullptr;
     QLabel *m_status = nullptr;
+    QComboBox *m_uiLanguage = nullptr;
 };
 
 } // namespace overtext::ui
