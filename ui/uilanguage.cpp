@@ -58,13 +58,13 @@ QLocale installTranslators() {
     // English is the source text: no file. A system locale lists its languages in order (LANGUAGE=fr:de), and load()
     // takes the first one with a file; English first means English.
     const bool english = locale.uiLanguages().value(0).startsWith(QLatin1String("en"));
-    auto *own = new QTranslator;
+    auto *own = new QTranslator(QCoreApplication::instance()); // goes with the application
     if (english || !own->load(locale, QStringLiteral("overtext"), QStringLiteral("_"), TranslationsResource)) {
         delete own;
         own = nullptr;
     }
     replaceTranslator(0, own);
-    auto *qt = new QTranslator;
+    auto *qt = new QTranslator(QCoreApplication::instance());
     if (english || !qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                              QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
         delete qt;
