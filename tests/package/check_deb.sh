@@ -43,6 +43,17 @@ for pkg in apertium apertium-eng-spa qt6-translations-l10n; do
 done
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version $(dpkg-deb -f "$deb" Version)"
 
+# apt can meet every dependency from the archive on a machine with nothing installed (its resolver, simulated
+# against an empty dpkg status; skipped where apt has no package lists).
+if compgen -G "/var/lib/apt/lists/*_Packages*" >/dev/null; then
+  : >"$work/empty-status"
+  apt-get -s -o Dir::State::status="$work/empty-status" install "$deb" >"$work/apt.log" 2>&1 ||
+    { tail -5 "$work/apt.log" >&2; fail "apt cannot install the package on a fresh system"; }
+  grep -q '^Inst overtext ' "$work/apt.log" || fail "apt would not install overtext: $(tail -3 "$work/apt.log")"
+else
+  echo "note: no apt package lists; the fresh-system resolution is not checked"
+fi
+
 root="$work/root"
 dpkg -x "$deb" "$root"
 desktop="$root/usr/share/applications/io.github.overtext.Overtext.desktop"
