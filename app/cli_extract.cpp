@@ -7,8 +7,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
+#include <optional>
 
 using namespace overtext;
 
@@ -76,10 +78,14 @@ int runExtract(const QStringList &args) {
         password = qgetenv(passwordEnv.toLocal8Bit().constData());
     }
     int status = 1;
-    auto task = extractCommand(file, password, pages);
-    task.then([&status](int s) {
-        status = s;
-        QCoreApplication::exit(0);
+    // Started inside the event loop, as translate and summarize do: a task that ends before its first co_await (the
+    // worker is missing) would call exit() before exec(), and exec() would never return.
+    std::optional<QCoro::Task<>> task;
+    QTimer::singleShot(0, [&] {
+        task.emplace(extractCommand(file, password, pages).then([&status](int s) {
+            status = s;
+            QCoreApplication::exit(0);
+        }));
     });
     QCoreApplication::exec();
     return status;

@@ -9,6 +9,7 @@
 namespace {
 int usage() {
     QTextStream(stderr) << "usage: overtext-cli <command> [options]\n"
+                           "       overtext-cli --version\n"
                            "commands:\n"
                            "  extract FILE [--pages R] [--password-env VAR]   print the segments as JSON\n"
                            "  translate FILE... --to LANG [options]          translate (see README)\n"
@@ -28,6 +29,10 @@ void quietQtMessages(QtMsgType type, const QMessageLogContext &context, const QS
 } // namespace
 
 int main(int argc, char **argv) {
+    if (argc == 2 && (qstrcmp(argv[1], "--version") == 0 || qstrcmp(argv[1], "-v") == 0)) {
+        QTextStream(stdout) << "overtext-cli " << OVERTEXT_VERSION << '\n';
+        return 0;
+    }
     qInstallMessageHandler(quietQtMessages);
     // Export draws with QPainter into QPdfWriter, which needs a QGuiApplication (fonts); no display is needed.
     const bool drawing = argc > 1 && qstrcmp(argv[1], "translate") == 0;

@@ -2,6 +2,7 @@
 #include "documentlistmodel.h"
 #include "mainwindow.h"
 #include "pagepreview.h"
+#include "uilanguage.h"
 #include "util/stallmonitor.h"
 
 #include <QApplication>
@@ -67,15 +68,27 @@ void takeScreenshotWhenReady(overtext::ui::MainWindow *window, const QString &fi
 } // namespace
 
 int main(int argc, char **argv) {
+    // --version answers without a display (QApplication needs one): packaging checks and support scripts ask it.
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "--version") == 0 || qstrcmp(argv[i], "-v") == 0) {
+            std::printf("overtext %s\n", OVERTEXT_VERSION);
+            return 0;
+        }
+        if (qstrcmp(argv[i], "--") == 0)
+            break;
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("overtext"));
+    QApplication::setApplicationVersion(QStringLiteral(OVERTEXT_VERSION));
     QApplication::setOrganizationName(QStringLiteral("overtext"));
     QApplication::setWindowIcon(appIcon());
-    QApplication::setDesktopFileName(QStringLiteral("overtext"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.overtext.Overtext"));
+    overtext::ui::installTranslators(); // before the first text is read: the --help below is translated too
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Translate PDF documents, keeping their layout."));
     parser.addHelpOption();
+    parser.addVersionOption();
     overtext::ui::addGuiOptions(parser);
     QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save the window to FILE and quit."),
                                   QStringLiteral("FILE"));

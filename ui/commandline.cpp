@@ -8,38 +8,41 @@
 namespace overtext::ui {
 
 namespace {
-QString tr(const char *text) {
-    return QCoreApplication::translate("overtext::ui::CommandLine", text);
-}
+// The texts of `overtext --help` and its usage errors, for lupdate and the translators under one context.
+struct CommandLine {
+    Q_DECLARE_TR_FUNCTIONS(overtext::ui::CommandLine)
+};
 } // namespace
 
 void addGuiOptions(QCommandLineParser &parser) {
-    parser.addPositionalArgument(QStringLiteral("files"), tr("PDF files or folders to open."),
+    parser.addPositionalArgument(QStringLiteral("files"), CommandLine::tr("PDF files or folders to open."),
                                  QStringLiteral("[FILE|FOLDER...]"));
-    parser.addOption(
-        {QStringLiteral("to"), tr("Translate into LANG (a code such as es, de, zh)."), QStringLiteral("LANG")});
+    parser.addOption({QStringLiteral("to"), CommandLine::tr("Translate into LANG (a code such as es, de, zh)."),
+                      QStringLiteral("LANG")});
     parser.addOption({QStringLiteral("provider"),
-                      tr("Translation service: %1.").arg(providerNames().join(QStringLiteral(", "))),
+                      CommandLine::tr("Translation service: %1.").arg(providerNames().join(QStringLiteral(", "))),
                       QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("base-url"), CommandLine::tr("The service's address (OpenAI-compatible servers)."),
+                      QStringLiteral("URL")});
+    parser.addOption({QStringLiteral("model"), CommandLine::tr("The model to ask."), QStringLiteral("NAME")});
     parser.addOption(
-        {QStringLiteral("base-url"), tr("The service's address (OpenAI-compatible servers)."), QStringLiteral("URL")});
-    parser.addOption({QStringLiteral("model"), tr("The model to ask."), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("api-key-env"),
-                      tr("Read the API key from the environment variable VAR (never from the command line)."),
-                      QStringLiteral("VAR")});
+        {QStringLiteral("api-key-env"),
+         CommandLine::tr("Read the API key from the environment variable VAR (never from the command line)."),
+         QStringLiteral("VAR")});
     parser.addOption({QStringLiteral("proxy"),
-                      tr("Connect through this proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://), or "
-                         "'direct' for none, instead of the one in Settings or the system's."),
+                      CommandLine::tr("Connect through this proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, "
+                                      "socks5h://), or 'direct' for none, instead of the one in Settings or the "
+                                      "system's."),
                       QStringLiteral("URL")});
     parser.addOption({QStringLiteral("ca-file"),
-                      tr("Also trust the certificate authorities in this PEM file (a company's TLS-inspecting "
-                         "proxy)."),
+                      CommandLine::tr("Also trust the certificate authorities in this PEM file (a company's "
+                                      "TLS-inspecting proxy)."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("timeout"),
-                      tr("Give up a request after the server sent nothing for SECONDS (slow local models need "
-                         "more)."),
+                      CommandLine::tr("Give up a request after the server sent nothing for SECONDS (slow local "
+                                      "models need more)."),
                       QStringLiteral("SECONDS")});
-    parser.addOption({QStringLiteral("start"), tr("Start translating the documents at once.")});
+    parser.addOption({QStringLiteral("start"), CommandLine::tr("Start translating the documents at once.")});
 }
 
 GuiCommandLine readGuiOptions(const QCommandLineParser &parser) {
@@ -76,10 +79,10 @@ GuiCommandLine readGuiOptions(const QCommandLineParser &parser) {
     if (!o.error.isEmpty())
         return o;
     if (!providerNames().contains(o.provider.name))
-        o.error = tr("Unknown provider '%1' (choose one of: %2).")
+        o.error = CommandLine::tr("Unknown provider '%1' (choose one of: %2).")
                       .arg(o.provider.name, providerNames().join(QStringLiteral(", ")));
     else if (parser.isSet(QStringLiteral("to")) && o.targetLanguage.isEmpty())
-        o.error = tr("--to needs a language code such as es.");
+        o.error = CommandLine::tr("--to needs a language code such as es.");
     return o;
 }
 

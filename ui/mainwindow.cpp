@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "aboutdialog.h"
 #include "documentdelegate.h"
 #include "documentlistmodel.h"
 #include "exportdialog.h"
@@ -330,6 +331,18 @@ void MainWindow::createActions() {
 
     addToolBarBreak(); // one row is too narrow for both at common window widths
     createBatchActions(addToolBar(tr("Batch")));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Overtext"), this, [this] {
+        auto *dialog = new AboutDialog(this);
+        dialog->setObjectName(QStringLiteral("aboutDialog"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    about->setMenuRole(QAction::AboutRole);
+    about->setObjectName(QStringLiteral("aboutAction"));
+    QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    aboutQt->setMenuRole(QAction::AboutQtRole);
 }
 
 void MainWindow::showMessage(const QString &message) {
@@ -565,11 +578,26 @@ struct Language {
     const char *name;
 };
 // Codes the providers understand; Apertium only has the pairs installed.
+// The names are translated where the list is built (tr(l.name)); QT_TRANSLATE_NOOP marks them for lupdate.
 constexpr Language Languages[] = {
-    {"es", "Spanish"}, {"fr", "French"},   {"de", "German"},  {"it", "Italian"}, {"pt", "Portuguese"},
-    {"ca", "Catalan"}, {"nl", "Dutch"},    {"pl", "Polish"},  {"ru", "Russian"}, {"uk", "Ukrainian"},
-    {"zh", "Chinese"}, {"ja", "Japanese"}, {"ko", "Korean"},  {"ar", "Arabic"},  {"hi", "Hindi"},
-    {"tr", "Turkish"}, {"sv", "Swedish"},  {"en", "English"},
+    {"es", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Spanish")},
+    {"fr", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "French")},
+    {"de", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "German")},
+    {"it", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Italian")},
+    {"pt", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Portuguese")},
+    {"ca", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Catalan")},
+    {"nl", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Dutch")},
+    {"pl", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Polish")},
+    {"ru", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Russian")},
+    {"uk", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Ukrainian")},
+    {"zh", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Chinese")},
+    {"ja", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Japanese")},
+    {"ko", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Korean")},
+    {"ar", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Arabic")},
+    {"hi", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Hindi")},
+    {"tr", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Turkish")},
+    {"sv", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "Swedish")},
+    {"en", QT_TRANSLATE_NOOP("overtext::ui::MainWindow", "English")},
 };
 
 } // namespace

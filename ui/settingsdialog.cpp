@@ -1,6 +1,7 @@
 #include "settingsdialog.h"
 
 #include "translate/providerfactory.h"
+#include "uilanguage.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -207,6 +208,17 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, KeyStore keys, QWidg
     auto *caLabel = new QLabel(tr("Extra &CA bundle:"));
     caLabel->setBuddy(m_caFile);
     networkForm->addRow(caLabel, caRow);
+    // The interface language: windows read their texts once, so a change applies at the next start.
+    m_uiLanguage = new QComboBox;
+    m_uiLanguage->setAccessibleName(tr("Interface language"));
+    m_uiLanguage->addItem(tr("System default"), QString());
+    for (const UiLanguage &l : uiLanguages())
+        m_uiLanguage->addItem(l.nativeName, l.code);
+    m_uiLanguage->setCurrentIndex(std::max(0, m_uiLanguage->findData(uiLanguageSetting())));
+    auto *appearance = new QGroupBox(tr("Interface"));
+    auto *appearanceForm = new QFormLayout(appearance);
+    appearanceForm->addRow(tr("&Language:"), m_uiLanguage);
+    appearanceForm->addRow(QString(), new QLabel(tr("A new language applies the next time Overtext starts.")));
 
     m_status = new QLabel;
     m_status->setWordWrap(true);
@@ -219,6 +231,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, KeyStore keys, QWidg
     layout->addWidget(profiles, 1);
     layout->addWidget(general);
     layout->addWidget(network);
+    layout->addWidget(appearance);
     layout->addWidget(m_status);
     layout->addWidget(buttons);
 
@@ -464,6 +477,7 @@ QCoro::Task<Result<void>> SettingsDialog::save() {
     const AppSettings s = settings();
     const QString proxyAuth = typedProxyAuth();
     s.save();
+    setUiLanguageSetting(m_uiLanguage->currentData().toString());
     const QHash<QString, QString> typed = m_typedKeys;
     const QSet<QString> forget = m_forget;
     const KeyStore keys = m_keys;

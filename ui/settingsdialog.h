@@ -20,7 +20,8 @@ class QSpinBox;
 namespace overtext::ui {
 
 /// Settings ▸ provider profiles (type, name, base URL, model, API key, fallback variable, proxy, timeout), concurrency
-/// and rate limits, glossary and instruction, the network (proxy, its credentials, exclusions, an extra CA bundle).
+/// and rate limits, glossary and instruction, the network (proxy, its credentials, exclusions, an extra CA bundle), the
+/// interface language (at the next start).
 /// Everything but the keys goes to QSettings; a key typed here goes only to the system keychain (KeyStore), and where
 /// no keychain runs the dialog says so and names the environment variable read instead. "Test connection" sends one
 /// tiny translation through the profile's real provider.
@@ -63,6 +64,7 @@ public:
     QLineEdit *proxyUserEdit() const { return m_proxyUser; }
     QLineEdit *proxyPasswordEdit() const { return m_proxyPassword; }
     QLineEdit *caFileEdit() const { return m_caFile; }
+    QComboBox *uiLanguageCombo() const { return m_uiLanguage; }
 
 public Q_SLOTS:
     void addProfile();
@@ -122,6 +124,7 @@ private:
     QLineEdit *m_proxyUser = nullptr;
     QLineEdit *m_proxyPassword = nullptr;
     QLineEdit *m_caFile = nullptr;
+    QComboBox *m_uiLanguage = nullptr;
 };
 
 } // namespace overtext::ui

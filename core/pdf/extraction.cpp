@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QCoroFuture>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QPointer>
@@ -331,10 +332,21 @@ QString PdfExtraction::workerPath() {
     if (!env.isEmpty())
         return env;
     const QString name = QStringLiteral("overtext-pdfworker");
-    const QString beside = QCoreApplication::applicationDirPath() + QLatin1Char('/') + name;
-    if (QFileInfo::exists(beside))
-        return beside;
-    return QStringLiteral(OVERTEXT_BUILD_BIN_DIR) + QLatin1Char('/') + name;
+    const QDir programDir(QCoreApplication::applicationDirPath());
+    // A build tree has every program in bin/; the package puts the worker in PREFIX/libexec/overtext/.
+    const QString beside = programDir.filePath(name);
+    const QString installed = QDir::cleanPath(programDir.filePath(QStringLiteral("../libexec/overtext/") + name));
+    for (const QString &candidate : {beside, installed})
+        if (QFileInfo::exists(candidate))
+            return candidate;
+    // Tests and benchmarks run from elsewhere in the build tree and use its worker; an installed program never does,
+    // even where the build directory still exists.
+    const QString buildBin = QStringLiteral(OVERTEXT_BUILD_BIN_DIR);
+    const QString buildRoot = buildBin.isEmpty() ? QString() : QDir(buildBin + QStringLiteral("/..")).canonicalPath();
+    const QString programPath = programDir.canonicalPath() + QLatin1Char('/');
+    if (!buildRoot.isEmpty() && programPath.startsWith(buildRoot + QLatin1Char('/')))
+        return buildBin + QLatin1Char('/') + name;
+    return installed; // missing: the error names where it belongs
 }
 
 QCoro::Task<Result<ExtractedDocument>> PdfExtraction::extract(QString path, QByteArray password, QString pageSpec,
