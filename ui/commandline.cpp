@@ -73,8 +73,8 @@ GuiCommandLine readGuiOptions(const QCommandLineParser &parser) {
         bool ok = false;
         o.network.timeoutSeconds = parser.value(QStringLiteral("timeout")).toInt(&ok);
         if ((!ok || o.network.timeoutSeconds < 1 || o.network.timeoutSeconds > 86400) && o.error.isEmpty())
-            o.error = tr("--timeout must be a whole number of seconds from 1 to 86400.");
-        o.network.timeoutSetting = tr("--timeout SECONDS (or the service's Timeout in Settings)");
+            o.error = CommandLine::tr("--timeout must be a whole number of seconds from 1 to 86400.");
+        o.network.timeoutSetting = CommandLine::tr("--timeout SECONDS (or the service's Timeout in Settings)");
     }
     if (!o.error.isEmpty())
         return o;
