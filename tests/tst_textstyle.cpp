@@ -166,6 +166,36 @@ private Q_SLOTS:
                  qPrintable(word(QStringLiteral("strong")).font));
     }
 
+    /// The page drawn without its text: the ground behind it (a dark box) is there, the text is not.
+    void backgroundHasNoText() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ground.pdf"));
+        PdfMaker pdf;
+        pdf.box(QRectF(300, 300, 200, 100), QColor(0x20, 0x30, 0x80));
+        pdf.setStyle(style(kSans, true));
+        pdf.line(72, 100, QStringLiteral("HEAVY BLACK WORDS ON WHITE PAPER"), 30);
+        QVERIFY(pdf.save(path));
+        auto doc = PdfDocument::open(path);
+        QVERIFY(doc.ok());
+        auto ground = (*doc)->renderBackground(1, 36);
+        QVERIFY(ground.ok());
+        auto full = (*doc)->render(1, 36);
+        QVERIFY(full.ok());
+        QCOMPARE(ground->size(), full->size());
+        const double scale = 36.0 / 72;
+        auto darkIn = [&](const QImage &image, const QRectF &r) {
+            int dark = 0;
+            for (int y = int(r.top() * scale); y < int(r.bottom() * scale); ++y)
+                for (int x = int(r.left() * scale); x < int(r.right() * scale); ++x)
+                    dark += qGray(image.pixel(x, y)) < 128;
+            return dark;
+        };
+        const QRectF words(72, 75, 500, 30);
+        QVERIFY(darkIn(*full, words) > 50); // the words are drawn in a full rendering
+        QCOMPARE(darkIn(*ground, words), 0);
+        QCOMPARE(QColor(ground->pixel(int(400 * scale), int(350 * scale))), QColor(0x20, 0x30, 0x80));
+    }
+
     /// A bold heading directly over its paragraph, both in one size and close together, stays two segments; a
     /// larger heading too; the paragraph keeps its own style and the heading its colour.
     void headingStaysApartFromItsParagraph() {
@@ -357,8 +387,9 @@ private Q_SLOTS:
         QVERIFY(pdf.save(path));
         const QList<Segment> segments = segmentsOf(path);
         QVERIFY2(segments.size() == 4, qPrintable(dump(segments)));
-        QCOMPARE(segments[3].text, QStringLiteral("4. set vxrange [vxmin:vxmax] together with set vyrange and vzrange define "
-                                                  "which region of space the grid occupies."));
+        QCOMPARE(segments[3].text,
+                 QStringLiteral("4. set vxrange [vxmin:vxmax] together with set vyrange and vzrange define "
+                                "which region of space the grid occupies."));
         QVERIFY(!segments[3].style.bold); // plain text with a bold run
         QVERIFY(markup::fromRuns(segments[3]).contains(QLatin1String("<b>set vxrange")));
         QCOMPARE(segments[0].text, QStringLiteral("1. ") + items[0]);

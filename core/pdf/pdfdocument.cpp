@@ -145,15 +145,28 @@ int PdfDocument::mainThreadCalls() {
     return g_mainThreadCalls.load();
 }
 
+std::optional<Error> PdfDocument::openText() const {
+    if (m_text)
+        return std::nullopt;
+    auto opened = StyledTextReader::open(m_path, m_password);
+    if (!opened)
+        return opened.error();
+    m_text = std::move(*opened);
+    return std::nullopt;
+}
+
 Result<QList<Word>> PdfDocument::words(int page, const std::atomic_bool *abort, int rotation) const {
     noteThread();
-    if (!m_text) {
-        auto opened = StyledTextReader::open(m_path, m_password);
-        if (!opened)
-            return opened.error();
-        m_text = std::move(*opened);
-    }
+    if (auto failed = openText())
+        return *failed;
     return m_text->words(page, rotation, abort);
+}
+
+Result<QImage> PdfDocument::renderBackground(int page, double dpi, const std::atomic_bool *abort) const {
+    noteThread();
+    if (auto failed = openText())
+        return *failed;
+    return m_text->background(page, dpi, abort);
 }
 
 namespace {

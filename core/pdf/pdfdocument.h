@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 namespace Poppler {
 class Document;
@@ -55,6 +56,9 @@ public:
 
     /// Renders a page (1-based) at the given resolution, in the displayed orientation.
     Result<QImage> render(int page, double dpi, const std::atomic_bool *abort = nullptr) const;
+    /// Renders a page without its text (StyledTextReader::background): the ground behind the text, at a fraction of
+    /// render()'s cost on text-heavy pages.
+    Result<QImage> renderBackground(int page, double dpi, const std::atomic_bool *abort = nullptr) const;
 
     /// How many words()/render() calls ran on the application's main thread in this process: the GUI must keep it
     /// at zero (tests check it; the PDF worker process and tests themselves may call on their main thread).
@@ -62,6 +66,8 @@ public:
 
 private:
     PdfDocument(std::unique_ptr<Poppler::Document> doc, QString path, QByteArray password);
+    /// Opens m_text at first use.
+    std::optional<Error> openText() const;
     std::unique_ptr<Poppler::Document> m_doc;
     QString m_path;
     QByteArray m_password;

@@ -2,7 +2,11 @@
 
 #include <GlobalParams.h>
 #include <PDFDoc.h>
+#include <SplashOutputDev.h>
 #include <TextOutputDev.h>
+#include <splash/SplashBitmap.h>
+
+#include <cstring>
 
 #include <QFile>
 
@@ -118,6 +122,31 @@ Result<QList<Word>> StyledTextReader::words(int page, int rotation, const std::a
         words.append(std::move(w));
     }
     return words;
+}
+
+Result<QImage> StyledTextReader::background(int page, double dpi, const std::atomic_bool *abort) {
+    if (page < 1 || page > m_doc->getNumPages())
+        return Error{Error::PdfDamaged, QStringLiteral("Page %1 cannot be read.").arg(page)};
+    SplashColor paper;
+    paper[0] = paper[1] = paper[2] = 255;
+    SplashOutputDev device(splashModeRGB8, 4, false, paper);
+    device.setSkipText(true, true);
+    device.startDoc(m_doc.get());
+    // As Poppler's Qt binding renders (Page::renderToImage): the displayed orientation, cropped.
+    m_doc->displayPageSlice(&device, page, dpi, dpi, 0, false, true, false, -1, -1, -1, -1, abortCheck,
+                            const_cast<std::atomic_bool *>(abort), nullptr, nullptr, true);
+    if (abort && abort->load())
+        return Error{Error::Cancelled, QStringLiteral("Drawing the page was cancelled.")};
+    SplashBitmap *bitmap = device.getBitmap();
+    if (!bitmap || bitmap->getWidth() <= 0 || bitmap->getHeight() <= 0 || bitmap->getMode() != splashModeRGB8)
+        return Error{Error::PdfDamaged, QStringLiteral("Page %1 could not be drawn.").arg(page)};
+    QImage image(bitmap->getWidth(), bitmap->getHeight(), QImage::Format_RGB888);
+    if (image.isNull())
+        return Error{Error::PdfTooHeavy, QStringLiteral("Page %1 is too large to draw.").arg(page)};
+    for (int y = 0; y < bitmap->getHeight(); ++y)
+        std::memcpy(image.scanLine(y), bitmap->getDataPtr() + qsizetype(y) * bitmap->getRowSize(),
+                    size_t(bitmap->getWidth()) * 3);
+    return image;
 }
 
 } // namespace overtext

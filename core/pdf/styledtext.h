@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QImage>
 #include <QList>
 #include <QString>
 
@@ -33,6 +34,11 @@ public:
     /// The words of page (1-based) in the displayed orientation turned further clockwise by `rotation` degrees, in
     /// points with a top-left origin; the same words and boxes as Poppler::Page::textList.
     Result<QList<Word>> words(int page, int rotation, const std::atomic_bool *abort);
+
+    /// The page (1-based) drawn without its text, in the displayed orientation, at `dpi`: what lies behind the text
+    /// (paper, shaded boxes, title bars, images). Text is most of the work of drawing a page, and sampling the colour
+    /// around a block needs none of it.
+    Result<QImage> background(int page, double dpi, const std::atomic_bool *abort);
 
 private:
     explicit StyledTextReader(std::unique_ptr<PDFDoc> doc);

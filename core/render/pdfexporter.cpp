@@ -238,8 +238,8 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
 
     // 1. Colours: each translated page rendered small, to sample the background around each block (and the text's
     //    colour where the document did not give it). Shared among the cores in contiguous runs of pages, each run
-    //    with its own Poppler document (one per thread). Backgrounds alone need few pixels: 24 dpi renders in a
-    //    third of the time of 50, which sampling ink needs.
+    //    with its own Poppler document (one per thread). Where every block's ink is known, the page is drawn
+    //    without its text (most of the work) at 24 dpi; sampling ink needs the text, at 50.
     {
         std::vector<ExportPage *> todo;
         for (auto &[number, page] : byPage)
@@ -259,7 +259,8 @@ Result<ExportReport> PdfExporter::exportPdf(const QString &input, const QByteArr
                 const bool inkKnown = std::all_of(page.blocks.begin(), page.blocks.end(), [](const OverlayBlock &b) {
                     return b.segment.style.color.isValid();
                 });
-                const auto image = (*own)->render(page.page, inkKnown ? 24 : 50, abort);
+                const auto image =
+                    inkKnown ? (*own)->renderBackground(page.page, 24, abort) : (*own)->render(page.page, 50, abort);
                 if (image)
                     OverlayPainter::sampleColors(page.blocks, *image, (*own)->pageInfo(page.page).size);
             }

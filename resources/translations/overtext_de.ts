@@ -113,6 +113,26 @@
         <source>--to needs a language code such as es.</source>
         <translation>--to braucht einen Sprachcode wie es.</translation>
     </message>
+    <message>
+        <source>Connect through this proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://), or &apos;direct&apos; for none, instead of the one in Settings or the system&apos;s.</source>
+        <translation>Über diesen Proxy verbinden (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://) oder mit „direct“ ohne Proxy, statt über den Proxy aus den Einstellungen oder den des Systems.</translation>
+    </message>
+    <message>
+        <source>Also trust the certificate authorities in this PEM file (a company&apos;s TLS-inspecting proxy).</source>
+        <translation>Zusätzlich den Zertifizierungsstellen in dieser PEM-Datei vertrauen (für den TLS-prüfenden Proxy eines Unternehmens).</translation>
+    </message>
+    <message>
+        <source>Give up a request after the server sent nothing for SECONDS (slow local models need more).</source>
+        <translation>Eine Anfrage abbrechen, wenn der Server SECONDS Sekunden lang nichts gesendet hat (langsame lokale Modelle brauchen mehr).</translation>
+    </message>
+    <message>
+        <source>--timeout must be a whole number of seconds from 1 to 86400.</source>
+        <translation>--timeout muss eine ganze Zahl von Sekunden zwischen 1 und 86400 sein.</translation>
+    </message>
+    <message>
+        <source>--timeout SECONDS (or the service&apos;s Timeout in Settings)</source>
+        <translation>--timeout SECONDS (oder das Zeitlimit des Dienstes in den Einstellungen)</translation>
+    </message>
 </context>
 <context>
     <name>overtext::ui::DocumentListModel</name>
@@ -986,6 +1006,130 @@
     <message>
         <source>%1 — %2 Put the key in the environment variable %3 instead.</source>
         <translation>%1 — %2 Legen Sie den Schlüssel stattdessen in die Umgebungsvariable %3.</translation>
+    </message>
+    <message>
+        <source>Proxy for this service</source>
+        <translation>Proxy für diesen Dienst</translation>
+    </message>
+    <message>
+        <source>the network setting below (leave empty); direct for none</source>
+        <translation>die Netzwerkeinstellung unten (leer lassen); direct für keinen</translation>
+    </message>
+    <message>
+        <source>the service&apos;s default</source>
+        <translation>Standard des Dienstes</translation>
+    </message>
+    <message>
+        <source>Timeout in seconds</source>
+        <translation>Zeitlimit in Sekunden</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>How long a request may wait for the server&apos;s next byte, the first one included. A local model on a CPU can take minutes before its first word.</source>
+        <translation>Wie lange eine Anfrage auf das nächste Byte des Servers warten darf, das erste eingeschlossen. Ein lokales Modell auf einer CPU kann Minuten bis zu seinem ersten Wort brauchen.</translation>
+    </message>
+    <message>
+        <source>Pro&amp;xy:</source>
+        <translation>Pro&amp;xy:</translation>
+    </message>
+    <message>
+        <source>Time&amp;out:</source>
+        <translation>&amp;Zeitlimit:</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <source>the system&apos;s (leave empty), direct, or http://host:port, socks5h://host:port</source>
+        <translation>der des Systems (leer lassen), direct oder http://host:port, socks5h://host:port</translation>
+    </message>
+    <message>
+        <source>No proxy for</source>
+        <translation>Kein Proxy für</translation>
+    </message>
+    <message>
+        <source>the no_proxy variable (leave empty), or localhost, .corp.example, 10.0.0.0/8</source>
+        <translation>die Variable no_proxy (leer lassen) oder localhost, .corp.example, 10.0.0.0/8</translation>
+    </message>
+    <message>
+        <source>Proxy user</source>
+        <translation>Proxy-Benutzer</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain with the password</source>
+        <translation>wird mit dem Passwort im Schlüsselbund des Systems aufbewahrt</translation>
+    </message>
+    <message>
+        <source>Proxy password</source>
+        <translation>Proxy-Passwort</translation>
+    </message>
+    <message>
+        <source>type to store in the keychain (user and password replace the stored ones)</source>
+        <translation>eingeben, um es im Schlüsselbund zu speichern (Benutzer und Passwort ersetzen die gespeicherten)</translation>
+    </message>
+    <message>
+        <source>Extra CA bundle</source>
+        <translation>Zusätzliches CA-Bundle</translation>
+    </message>
+    <message>
+        <source>PEM file trusted besides the system&apos;s authorities (a TLS-inspecting proxy)</source>
+        <translation>PEM-Datei, der neben den Zertifizierungsstellen des Systems vertraut wird (für einen TLS-prüfenden Proxy)</translation>
+    </message>
+    <message>
+        <source>Brow&amp;se…</source>
+        <translation>Du&amp;rchsuchen…</translation>
+    </message>
+    <message>
+        <source>Choose the CA bundle</source>
+        <translation>Das CA-Bundle wählen</translation>
+    </message>
+    <message>
+        <source>CA bundle</source>
+        <translation>CA-Bundle</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation>PEM-Dateien (*.pem *.crt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Netzwerk</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy:</source>
+        <translation>&amp;Proxy:</translation>
+    </message>
+    <message>
+        <source>&amp;No proxy for:</source>
+        <translation>&amp;Kein Proxy für:</translation>
+    </message>
+    <message>
+        <source>Proxy &amp;user:</source>
+        <translation>Proxy-Benut&amp;zer:</translation>
+    </message>
+    <message>
+        <source>Proxy pass&amp;word:</source>
+        <translation>Proxy-Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>Extra &amp;CA bundle:</source>
+        <translation>Zusätzliches CA-Bun&amp;dle:</translation>
+    </message>
+    <message>
+        <source>The proxy setting</source>
+        <translation>Die Proxy-Einstellung</translation>
+    </message>
+    <message>
+        <source>The extra CA bundle</source>
+        <translation>Das zusätzliche CA-Bundle</translation>
+    </message>
+    <message>
+        <source>Proxy — %1 Put the credentials in the proxy variable instead (http_proxy=http://USER:PASSWORD@host:port).</source>
+        <translation>Proxy — %1 Legen Sie die Zugangsdaten stattdessen in die Proxy-Variable (http_proxy=http://USER:PASSWORD@host:port).</translation>
     </message>
 </context>
 <context>

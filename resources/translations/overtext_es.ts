@@ -113,6 +113,26 @@
         <source>--to needs a language code such as es.</source>
         <translation>--to necesita un código de idioma, como es.</translation>
     </message>
+    <message>
+        <source>Connect through this proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://), or &apos;direct&apos; for none, instead of the one in Settings or the system&apos;s.</source>
+        <translation>Conectar a través de este proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://), o «direct» para no usar ninguno, en lugar del de la Configuración o el del sistema.</translation>
+    </message>
+    <message>
+        <source>Also trust the certificate authorities in this PEM file (a company&apos;s TLS-inspecting proxy).</source>
+        <translation>Confiar también en las autoridades de certificación de este archivo PEM (para el proxy de inspección TLS de una empresa).</translation>
+    </message>
+    <message>
+        <source>Give up a request after the server sent nothing for SECONDS (slow local models need more).</source>
+        <translation>Abandonar una solicitud si el servidor no envía nada durante SECONDS segundos (los modelos locales lentos necesitan más).</translation>
+    </message>
+    <message>
+        <source>--timeout must be a whole number of seconds from 1 to 86400.</source>
+        <translation>--timeout debe ser un número entero de segundos entre 1 y 86400.</translation>
+    </message>
+    <message>
+        <source>--timeout SECONDS (or the service&apos;s Timeout in Settings)</source>
+        <translation>--timeout SECONDS (o el tiempo de espera del servicio en la Configuración)</translation>
+    </message>
 </context>
 <context>
     <name>overtext::ui::DocumentListModel</name>
@@ -986,6 +1006,130 @@
     <message>
         <source>%1 — %2 Put the key in the environment variable %3 instead.</source>
         <translation>%1 — %2 Ponga la clave en la variable de entorno %3 en su lugar.</translation>
+    </message>
+    <message>
+        <source>Proxy for this service</source>
+        <translation>Proxy para este servicio</translation>
+    </message>
+    <message>
+        <source>the network setting below (leave empty); direct for none</source>
+        <translation>la configuración de red de abajo (dejar vacío); direct para ninguno</translation>
+    </message>
+    <message>
+        <source>the service&apos;s default</source>
+        <translation>el predeterminado del servicio</translation>
+    </message>
+    <message>
+        <source>Timeout in seconds</source>
+        <translation>Tiempo de espera en segundos</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>How long a request may wait for the server&apos;s next byte, the first one included. A local model on a CPU can take minutes before its first word.</source>
+        <translation>Cuánto puede esperar una solicitud el siguiente byte del servidor, incluido el primero. Un modelo local en una CPU puede tardar minutos en dar su primera palabra.</translation>
+    </message>
+    <message>
+        <source>Pro&amp;xy:</source>
+        <translation>Prox&amp;y:</translation>
+    </message>
+    <message>
+        <source>Time&amp;out:</source>
+        <translation>Tiempo de &amp;espera:</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <source>the system&apos;s (leave empty), direct, or http://host:port, socks5h://host:port</source>
+        <translation>el del sistema (dejar vacío), direct, o http://host:port, socks5h://host:port</translation>
+    </message>
+    <message>
+        <source>No proxy for</source>
+        <translation>Sin proxy para</translation>
+    </message>
+    <message>
+        <source>the no_proxy variable (leave empty), or localhost, .corp.example, 10.0.0.0/8</source>
+        <translation>la variable no_proxy (dejar vacío), o localhost, .corp.example, 10.0.0.0/8</translation>
+    </message>
+    <message>
+        <source>Proxy user</source>
+        <translation>Usuario del proxy</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain with the password</source>
+        <translation>se guarda en el llavero del sistema junto con la contraseña</translation>
+    </message>
+    <message>
+        <source>Proxy password</source>
+        <translation>Contraseña del proxy</translation>
+    </message>
+    <message>
+        <source>type to store in the keychain (user and password replace the stored ones)</source>
+        <translation>escriba para guardarla en el llavero (el usuario y la contraseña sustituyen a los guardados)</translation>
+    </message>
+    <message>
+        <source>Extra CA bundle</source>
+        <translation>Paquete de CA adicional</translation>
+    </message>
+    <message>
+        <source>PEM file trusted besides the system&apos;s authorities (a TLS-inspecting proxy)</source>
+        <translation>archivo PEM en el que se confía además de las autoridades del sistema (un proxy de inspección TLS)</translation>
+    </message>
+    <message>
+        <source>Brow&amp;se…</source>
+        <translation>Exa&amp;minar…</translation>
+    </message>
+    <message>
+        <source>Choose the CA bundle</source>
+        <translation>Elegir el paquete de CA</translation>
+    </message>
+    <message>
+        <source>CA bundle</source>
+        <translation>Paquete de CA</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation>Archivos PEM (*.pem *.crt);;Todos los archivos (*)</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Red</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy:</source>
+        <translation>&amp;Proxy:</translation>
+    </message>
+    <message>
+        <source>&amp;No proxy for:</source>
+        <translation>Si&amp;n proxy para:</translation>
+    </message>
+    <message>
+        <source>Proxy &amp;user:</source>
+        <translation>&amp;Usuario del proxy:</translation>
+    </message>
+    <message>
+        <source>Proxy pass&amp;word:</source>
+        <translation>Con&amp;traseña del proxy:</translation>
+    </message>
+    <message>
+        <source>Extra &amp;CA bundle:</source>
+        <translation>Paquete de &amp;CA adicional:</translation>
+    </message>
+    <message>
+        <source>The proxy setting</source>
+        <translation>La configuración del proxy</translation>
+    </message>
+    <message>
+        <source>The extra CA bundle</source>
+        <translation>El paquete de CA adicional</translation>
+    </message>
+    <message>
+        <source>Proxy — %1 Put the credentials in the proxy variable instead (http_proxy=http://USER:PASSWORD@host:port).</source>
+        <translation>Proxy — %1 Ponga las credenciales en la variable del proxy en su lugar (http_proxy=http://USER:PASSWORD@host:port).</translation>
     </message>
 </context>
 <context>

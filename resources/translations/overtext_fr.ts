@@ -113,6 +113,26 @@
         <source>--to needs a language code such as es.</source>
         <translation>--to attend un code de langue, comme es.</translation>
     </message>
+    <message>
+        <source>Connect through this proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://), or &apos;direct&apos; for none, instead of the one in Settings or the system&apos;s.</source>
+        <translation>Se connecter via ce proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://), ou «&#xa0;direct&#xa0;» pour n&apos;en utiliser aucun, au lieu de celui des Paramètres ou de celui du système.</translation>
+    </message>
+    <message>
+        <source>Also trust the certificate authorities in this PEM file (a company&apos;s TLS-inspecting proxy).</source>
+        <translation>Faire aussi confiance aux autorités de certification de ce fichier PEM (pour le proxy d&apos;inspection TLS d&apos;une entreprise).</translation>
+    </message>
+    <message>
+        <source>Give up a request after the server sent nothing for SECONDS (slow local models need more).</source>
+        <translation>Abandonner une requête lorsque le serveur n&apos;a rien envoyé pendant SECONDS secondes (les modèles locaux lents ont besoin de plus).</translation>
+    </message>
+    <message>
+        <source>--timeout must be a whole number of seconds from 1 to 86400.</source>
+        <translation>--timeout doit être un nombre entier de secondes, de 1 à 86400.</translation>
+    </message>
+    <message>
+        <source>--timeout SECONDS (or the service&apos;s Timeout in Settings)</source>
+        <translation>--timeout SECONDS (ou le délai d&apos;attente du service dans les Paramètres)</translation>
+    </message>
 </context>
 <context>
     <name>overtext::ui::DocumentListModel</name>
@@ -986,6 +1006,130 @@
     <message>
         <source>%1 — %2 Put the key in the environment variable %3 instead.</source>
         <translation>%1 — %2 Placez plutôt la clé dans la variable d&apos;environnement %3.</translation>
+    </message>
+    <message>
+        <source>Proxy for this service</source>
+        <translation>Proxy pour ce service</translation>
+    </message>
+    <message>
+        <source>the network setting below (leave empty); direct for none</source>
+        <translation>le réglage réseau ci-dessous (laisser vide)&#xa0;; direct pour aucun</translation>
+    </message>
+    <message>
+        <source>the service&apos;s default</source>
+        <translation>valeur par défaut du service</translation>
+    </message>
+    <message>
+        <source>Timeout in seconds</source>
+        <translation>Délai d&apos;attente en secondes</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation>&#xa0;s</translation>
+    </message>
+    <message>
+        <source>How long a request may wait for the server&apos;s next byte, the first one included. A local model on a CPU can take minutes before its first word.</source>
+        <translation>Durée pendant laquelle une requête peut attendre l&apos;octet suivant du serveur, le premier compris. Un modèle local sur un processeur peut mettre plusieurs minutes avant son premier mot.</translation>
+    </message>
+    <message>
+        <source>Pro&amp;xy:</source>
+        <translation>Pro&amp;xy&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Time&amp;out:</source>
+        <translation>&amp;Délai d&apos;attente&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <source>the system&apos;s (leave empty), direct, or http://host:port, socks5h://host:port</source>
+        <translation>celui du système (laisser vide), direct, ou http://host:port, socks5h://host:port</translation>
+    </message>
+    <message>
+        <source>No proxy for</source>
+        <translation>Pas de proxy pour</translation>
+    </message>
+    <message>
+        <source>the no_proxy variable (leave empty), or localhost, .corp.example, 10.0.0.0/8</source>
+        <translation>la variable no_proxy (laisser vide), ou localhost, .corp.example, 10.0.0.0/8</translation>
+    </message>
+    <message>
+        <source>Proxy user</source>
+        <translation>Utilisateur du proxy</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain with the password</source>
+        <translation>conservé dans le trousseau du système avec le mot de passe</translation>
+    </message>
+    <message>
+        <source>Proxy password</source>
+        <translation>Mot de passe du proxy</translation>
+    </message>
+    <message>
+        <source>type to store in the keychain (user and password replace the stored ones)</source>
+        <translation>saisissez-le pour l&apos;enregistrer dans le trousseau (l&apos;utilisateur et le mot de passe remplacent ceux enregistrés)</translation>
+    </message>
+    <message>
+        <source>Extra CA bundle</source>
+        <translation>Fichier CA supplémentaire</translation>
+    </message>
+    <message>
+        <source>PEM file trusted besides the system&apos;s authorities (a TLS-inspecting proxy)</source>
+        <translation>fichier PEM approuvé en plus des autorités du système (proxy d&apos;inspection TLS)</translation>
+    </message>
+    <message>
+        <source>Brow&amp;se…</source>
+        <translation>Pa&amp;rcourir…</translation>
+    </message>
+    <message>
+        <source>Choose the CA bundle</source>
+        <translation>Choisir le fichier CA</translation>
+    </message>
+    <message>
+        <source>CA bundle</source>
+        <translation>Fichier CA</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation>Fichiers PEM (*.pem *.crt);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Réseau</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy:</source>
+        <translation>&amp;Proxy&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;No proxy for:</source>
+        <translation>Pas de pro&amp;xy pour&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Proxy &amp;user:</source>
+        <translation>&amp;Utilisateur du proxy&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Proxy pass&amp;word:</source>
+        <translation>Mot de pa&amp;sse du proxy&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Extra &amp;CA bundle:</source>
+        <translation>&amp;Fichier CA supplémentaire&#xa0;:</translation>
+    </message>
+    <message>
+        <source>The proxy setting</source>
+        <translation>Le réglage du proxy</translation>
+    </message>
+    <message>
+        <source>The extra CA bundle</source>
+        <translation>Le fichier CA supplémentaire</translation>
+    </message>
+    <message>
+        <source>Proxy — %1 Put the credentials in the proxy variable instead (http_proxy=http://USER:PASSWORD@host:port).</source>
+        <translation>Proxy — %1 Placez plutôt les identifiants dans la variable du proxy (http_proxy=http://USER:PASSWORD@host:port).</translation>
     </message>
 </context>
 <context>

@@ -113,6 +113,26 @@
         <source>--to needs a language code such as es.</source>
         <translation>--to には es などの言語コードを指定してください。</translation>
     </message>
+    <message>
+        <source>Connect through this proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://), or &apos;direct&apos; for none, instead of the one in Settings or the system&apos;s.</source>
+        <translation>このプロキシを経由して接続します（http://[USER:PASSWORD@]HOST:PORT、socks5://、socks5h://）。「direct」を指定するとプロキシを使いません。設定やシステムのプロキシより優先されます。</translation>
+    </message>
+    <message>
+        <source>Also trust the certificate authorities in this PEM file (a company&apos;s TLS-inspecting proxy).</source>
+        <translation>この PEM ファイル内の認証局も信頼します（企業の TLS 検査プロキシ向け）。</translation>
+    </message>
+    <message>
+        <source>Give up a request after the server sent nothing for SECONDS (slow local models need more).</source>
+        <translation>サーバーから SECONDS 秒間何も送られてこなければ、リクエストを中止します（遅いローカルモデルにはより長い時間が必要です）。</translation>
+    </message>
+    <message>
+        <source>--timeout must be a whole number of seconds from 1 to 86400.</source>
+        <translation>--timeout には 1 から 86400 までの整数の秒数を指定してください。</translation>
+    </message>
+    <message>
+        <source>--timeout SECONDS (or the service&apos;s Timeout in Settings)</source>
+        <translation>--timeout SECONDS（または設定にあるサービスのタイムアウト）</translation>
+    </message>
 </context>
 <context>
     <name>overtext::ui::DocumentListModel</name>
@@ -981,6 +1001,130 @@
     <message>
         <source>%1 — %2 Put the key in the environment variable %3 instead.</source>
         <translation>%1 — %2 代わりに環境変数 %3 にキーを設定してください。</translation>
+    </message>
+    <message>
+        <source>Proxy for this service</source>
+        <translation>このサービスのプロキシ</translation>
+    </message>
+    <message>
+        <source>the network setting below (leave empty); direct for none</source>
+        <translation>下のネットワーク設定（空欄のまま）。使わない場合は direct</translation>
+    </message>
+    <message>
+        <source>the service&apos;s default</source>
+        <translation>サービスの既定値</translation>
+    </message>
+    <message>
+        <source>Timeout in seconds</source>
+        <translation>タイムアウト（秒）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>How long a request may wait for the server&apos;s next byte, the first one included. A local model on a CPU can take minutes before its first word.</source>
+        <translation>リクエストがサーバーからの次のバイト（最初のバイトを含む）を待つことのできる時間です。CPU で動くローカルモデルは、最初の語を返すまでに数分かかることがあります。</translation>
+    </message>
+    <message>
+        <source>Pro&amp;xy:</source>
+        <translation>プロキシ(&amp;X):</translation>
+    </message>
+    <message>
+        <source>Time&amp;out:</source>
+        <translation>タイムアウト(&amp;O):</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>プロキシ</translation>
+    </message>
+    <message>
+        <source>the system&apos;s (leave empty), direct, or http://host:port, socks5h://host:port</source>
+        <translation>システムのプロキシ（空欄のまま）、direct、または http://host:port、socks5h://host:port</translation>
+    </message>
+    <message>
+        <source>No proxy for</source>
+        <translation>プロキシを使わない宛先</translation>
+    </message>
+    <message>
+        <source>the no_proxy variable (leave empty), or localhost, .corp.example, 10.0.0.0/8</source>
+        <translation>変数 no_proxy（空欄のまま）、または localhost, .corp.example, 10.0.0.0/8</translation>
+    </message>
+    <message>
+        <source>Proxy user</source>
+        <translation>プロキシのユーザー</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain with the password</source>
+        <translation>パスワードとともにシステムのキーチェーンに保管されます</translation>
+    </message>
+    <message>
+        <source>Proxy password</source>
+        <translation>プロキシのパスワード</translation>
+    </message>
+    <message>
+        <source>type to store in the keychain (user and password replace the stored ones)</source>
+        <translation>入力するとキーチェーンに保存されます（ユーザーとパスワードは保存済みのものを置き換えます）</translation>
+    </message>
+    <message>
+        <source>Extra CA bundle</source>
+        <translation>追加の CA バンドル</translation>
+    </message>
+    <message>
+        <source>PEM file trusted besides the system&apos;s authorities (a TLS-inspecting proxy)</source>
+        <translation>システムの認証局に加えて信頼する PEM ファイル（TLS 検査プロキシ向け）</translation>
+    </message>
+    <message>
+        <source>Brow&amp;se…</source>
+        <translation>参照(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Choose the CA bundle</source>
+        <translation>CA バンドルを選択</translation>
+    </message>
+    <message>
+        <source>CA bundle</source>
+        <translation>CA バンドル</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation>PEM ファイル (*.pem *.crt);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>ネットワーク</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy:</source>
+        <translation>プロキシ(&amp;P):</translation>
+    </message>
+    <message>
+        <source>&amp;No proxy for:</source>
+        <translation>プロキシを使わない宛先(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Proxy &amp;user:</source>
+        <translation>プロキシのユーザー(&amp;U):</translation>
+    </message>
+    <message>
+        <source>Proxy pass&amp;word:</source>
+        <translation>プロキシのパスワード(&amp;W):</translation>
+    </message>
+    <message>
+        <source>Extra &amp;CA bundle:</source>
+        <translation>追加の CA バンドル(&amp;C):</translation>
+    </message>
+    <message>
+        <source>The proxy setting</source>
+        <translation>プロキシ設定</translation>
+    </message>
+    <message>
+        <source>The extra CA bundle</source>
+        <translation>追加の CA バンドル</translation>
+    </message>
+    <message>
+        <source>Proxy — %1 Put the credentials in the proxy variable instead (http_proxy=http://USER:PASSWORD@host:port).</source>
+        <translation>プロキシ — %1 代わりにプロキシの環境変数に認証情報を設定してください（http_proxy=http://USER:PASSWORD@host:port）。</translation>
     </message>
 </context>
 <context>

@@ -113,6 +113,26 @@
         <source>--to needs a language code such as es.</source>
         <translation>--to 需要一个语言代码，例如 es。</translation>
     </message>
+    <message>
+        <source>Connect through this proxy (http://[USER:PASSWORD@]HOST:PORT, socks5://, socks5h://), or &apos;direct&apos; for none, instead of the one in Settings or the system&apos;s.</source>
+        <translation>通过此代理连接（http://[USER:PASSWORD@]HOST:PORT、socks5://、socks5h://），或指定“direct”表示不使用代理；优先于设置中或系统的代理。</translation>
+    </message>
+    <message>
+        <source>Also trust the certificate authorities in this PEM file (a company&apos;s TLS-inspecting proxy).</source>
+        <translation>同时信任此 PEM 文件中的证书颁发机构（用于公司的 TLS 检查代理）。</translation>
+    </message>
+    <message>
+        <source>Give up a request after the server sent nothing for SECONDS (slow local models need more).</source>
+        <translation>如果服务器连续 SECONDS 秒未发送任何内容，则放弃请求（较慢的本地模型需要更长时间）。</translation>
+    </message>
+    <message>
+        <source>--timeout must be a whole number of seconds from 1 to 86400.</source>
+        <translation>--timeout 必须是 1 到 86400 之间的整数秒数。</translation>
+    </message>
+    <message>
+        <source>--timeout SECONDS (or the service&apos;s Timeout in Settings)</source>
+        <translation>--timeout SECONDS（或设置中该服务的超时）</translation>
+    </message>
 </context>
 <context>
     <name>overtext::ui::DocumentListModel</name>
@@ -981,6 +1001,130 @@
     <message>
         <source>%1 — %2 Put the key in the environment variable %3 instead.</source>
         <translation>%1 — %2 请改为将密钥放入环境变量 %3。</translation>
+    </message>
+    <message>
+        <source>Proxy for this service</source>
+        <translation>此服务的代理</translation>
+    </message>
+    <message>
+        <source>the network setting below (leave empty); direct for none</source>
+        <translation>使用下方的网络设置（留空）；direct 表示不使用代理</translation>
+    </message>
+    <message>
+        <source>the service&apos;s default</source>
+        <translation>服务的默认值</translation>
+    </message>
+    <message>
+        <source>Timeout in seconds</source>
+        <translation>超时（秒）</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>How long a request may wait for the server&apos;s next byte, the first one included. A local model on a CPU can take minutes before its first word.</source>
+        <translation>请求等待服务器下一个字节（包括第一个字节）的最长时间。在 CPU 上运行的本地模型可能需要几分钟才能输出第一个词。</translation>
+    </message>
+    <message>
+        <source>Pro&amp;xy:</source>
+        <translation>代理(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Time&amp;out:</source>
+        <translation>超时(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <source>the system&apos;s (leave empty), direct, or http://host:port, socks5h://host:port</source>
+        <translation>使用系统代理（留空）、direct，或 http://host:port、socks5h://host:port</translation>
+    </message>
+    <message>
+        <source>No proxy for</source>
+        <translation>不使用代理的地址</translation>
+    </message>
+    <message>
+        <source>the no_proxy variable (leave empty), or localhost, .corp.example, 10.0.0.0/8</source>
+        <translation>使用 no_proxy 变量（留空），或 localhost, .corp.example, 10.0.0.0/8</translation>
+    </message>
+    <message>
+        <source>Proxy user</source>
+        <translation>代理用户名</translation>
+    </message>
+    <message>
+        <source>kept in the system keychain with the password</source>
+        <translation>与密码一起保存在系统密钥环中</translation>
+    </message>
+    <message>
+        <source>Proxy password</source>
+        <translation>代理密码</translation>
+    </message>
+    <message>
+        <source>type to store in the keychain (user and password replace the stored ones)</source>
+        <translation>输入以保存到密钥环（用户名和密码将替换已保存的）</translation>
+    </message>
+    <message>
+        <source>Extra CA bundle</source>
+        <translation>额外的 CA 证书包</translation>
+    </message>
+    <message>
+        <source>PEM file trusted besides the system&apos;s authorities (a TLS-inspecting proxy)</source>
+        <translation>除系统证书颁发机构外额外信任的 PEM 文件（用于 TLS 检查代理）</translation>
+    </message>
+    <message>
+        <source>Brow&amp;se…</source>
+        <translation>浏览(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Choose the CA bundle</source>
+        <translation>选择 CA 证书包</translation>
+    </message>
+    <message>
+        <source>CA bundle</source>
+        <translation>CA 证书包</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt);;All files (*)</source>
+        <translation>PEM 文件 (*.pem *.crt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy:</source>
+        <translation>代理(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;No proxy for:</source>
+        <translation>不使用代理的地址(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Proxy &amp;user:</source>
+        <translation>代理用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Proxy pass&amp;word:</source>
+        <translation>代理密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Extra &amp;CA bundle:</source>
+        <translation>额外的 CA 证书包(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>The proxy setting</source>
+        <translation>代理设置</translation>
+    </message>
+    <message>
+        <source>The extra CA bundle</source>
+        <translation>额外的 CA 证书包</translation>
+    </message>
+    <message>
+        <source>Proxy — %1 Put the credentials in the proxy variable instead (http_proxy=http://USER:PASSWORD@host:port).</source>
+        <translation>代理 — %1 请改为将凭据放入代理环境变量（http_proxy=http://USER:PASSWORD@host:port）。</translation>
     </message>
 </context>
 <context>
