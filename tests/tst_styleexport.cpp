@@ -15,15 +15,6 @@ using namespace testsupport;
 
 namespace {
 
-PdfMaker::Style style(const QString &family, bool bold = false, bool italic = false, QColor color = Qt::black) {
-    PdfMaker::Style s;
-    s.family = family;
-    s.bold = bold;
-    s.italic = italic;
-    s.color = color;
-    return s;
-}
-
 const QString kSerif = QStringLiteral("Liberation Serif");
 const QString kSans = QStringLiteral("Liberation Sans");
 const QString kMono = QStringLiteral("Liberation Mono");
@@ -75,19 +66,19 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_pdf = m_dir.filePath(QStringLiteral("styled.pdf"));
         PdfMaker pdf;
-        pdf.setStyle(style(kSans, true, false, QColor(0xcc, 0x11, 0x22)));
+        pdf.setStyle(PdfMaker::style(kSans, true, false, QColor(0xcc, 0x11, 0x22)));
         pdf.line(72, 90, QStringLiteral("Red Heading Here"), 16);
         pdf.runs(72, 130,
-                 {{QStringLiteral("Press the "), style(kSerif)},
-                  {QStringLiteral("red button"), style(kSerif, true)},
-                  {QStringLiteral(" and read "), style(kSerif)},
-                  {QStringLiteral("the manual"), style(kSerif, false, true)},
-                  {QStringLiteral(" before you type "), style(kSerif)},
-                  {QStringLiteral("make install"), style(kMono)},
-                  {QStringLiteral(" at the prompt."), style(kSerif)}},
+                 {{QStringLiteral("Press the "), PdfMaker::style(kSerif)},
+                  {QStringLiteral("red button"), PdfMaker::style(kSerif, true)},
+                  {QStringLiteral(" and read "), PdfMaker::style(kSerif)},
+                  {QStringLiteral("the manual"), PdfMaker::style(kSerif, false, true)},
+                  {QStringLiteral(" before you type "), PdfMaker::style(kSerif)},
+                  {QStringLiteral("make install"), PdfMaker::style(kMono)},
+                  {QStringLiteral(" at the prompt."), PdfMaker::style(kSerif)}},
                  11);
         pdf.box(QRectF(60, 180, 400, 60), QColor(0x20, 0x20, 0x40));
-        pdf.setStyle(style(kSans, false, false, Qt::white));
+        pdf.setStyle(PdfMaker::style(kSans, false, false, Qt::white));
         pdf.line(72, 215, QStringLiteral("White words on a dark box"), 12);
         QVERIFY(pdf.save(m_pdf));
     }
@@ -113,7 +104,8 @@ private Q_SLOTS:
         QVERIFY2(sent.contains(QStringLiteral("Press the <b>red button</b> and read <i>the manual</i> before you type "
                                               "\u27e60\u27e7 at the prompt.")),
                  qPrintable(sent));
-        QVERIFY(sent.contains(QStringLiteral("<b>\u2026</b>, <i>\u2026</i> and <em>\u2026</em> mark bold, italic and highlighted words")));
+        QVERIFY(sent.contains(QStringLiteral(
+            "<b>\u2026</b>, <i>\u2026</i> and <em>\u2026</em> mark bold, italic and highlighted words")));
 
         // The segments file says the runs and styles of the original.
         QFile f(segments);

@@ -18,15 +18,6 @@ const QString kSerif = QStringLiteral("Liberation Serif");
 const QString kSans = QStringLiteral("Liberation Sans");
 const QString kMono = QStringLiteral("Liberation Mono");
 
-PdfMaker::Style style(const QString &family, bool bold = false, bool italic = false, QColor color = Qt::black) {
-    PdfMaker::Style s;
-    s.family = family;
-    s.bold = bold;
-    s.italic = italic;
-    s.color = color;
-    return s;
-}
-
 QList<Segment> segmentsOf(const QString &path, int page = 1) {
     auto doc = PdfDocument::open(path);
     if (!doc)
@@ -132,12 +123,12 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("styles.pdf"));
         PdfMaker pdf;
         pdf.runs(72, 100,
-                 {{QStringLiteral("plain "), style(kSerif)},
-                  {QStringLiteral("strong "), style(kSerif, true)},
-                  {QStringLiteral("slanted "), style(kSerif, false, true)},
-                  {QStringLiteral("fixed "), style(kMono)},
-                  {QStringLiteral("sans "), style(kSans)},
-                  {QStringLiteral("red"), style(kSans, true, false, QColor(0xcc, 0x11, 0x22))}},
+                 {{QStringLiteral("plain "), PdfMaker::style(kSerif)},
+                  {QStringLiteral("strong "), PdfMaker::style(kSerif, true)},
+                  {QStringLiteral("slanted "), PdfMaker::style(kSerif, false, true)},
+                  {QStringLiteral("fixed "), PdfMaker::style(kMono)},
+                  {QStringLiteral("sans "), PdfMaker::style(kSans)},
+                  {QStringLiteral("red"), PdfMaker::style(kSans, true, false, QColor(0xcc, 0x11, 0x22))}},
                  12);
         QVERIFY(pdf.save(path));
         auto doc = PdfDocument::open(path);
@@ -172,7 +163,7 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("ground.pdf"));
         PdfMaker pdf;
         pdf.box(QRectF(300, 300, 200, 100), QColor(0x20, 0x30, 0x80));
-        pdf.setStyle(style(kSans, true));
+        pdf.setStyle(PdfMaker::style(kSans, true));
         pdf.line(72, 100, QStringLiteral("HEAVY BLACK WORDS ON WHITE PAPER"), 30);
         QVERIFY(pdf.save(path));
         auto doc = PdfDocument::open(path);
@@ -202,13 +193,13 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("heading.pdf"));
         PdfMaker pdf;
-        pdf.setStyle(style(kSerif, true));
+        pdf.setStyle(PdfMaker::style(kSerif, true));
         pdf.line(72, 90, QStringLiteral("2 TEMPLATE OVERVIEW"), 12);
-        pdf.setStyle(style(kSerif));
+        pdf.setStyle(PdfMaker::style(kSerif));
         double y = pdf.paragraph(72, 104, 450, kBody, 10, 1.2);
-        pdf.setStyle(style(kSans, true, false, QColor(200, 0, 0)));
+        pdf.setStyle(PdfMaker::style(kSans, true, false, QColor(200, 0, 0)));
         pdf.line(72, y + 2, QStringLiteral("Same size bold heading"), 10);
-        pdf.setStyle(style(kSans));
+        pdf.setStyle(PdfMaker::style(kSans));
         pdf.paragraph(72, y + 14, 450, kBody, 10, 1.2);
         QVERIFY(pdf.save(path));
         const QList<Segment> segments = segmentsOf(path);
@@ -232,12 +223,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("code.pdf"));
         PdfMaker pdf;
-        pdf.setStyle(style(kSerif));
+        pdf.setStyle(PdfMaker::style(kSerif));
         double y = pdf.paragraph(72, 90, 450, kBody, 10, 1.2);
-        pdf.setStyle(style(kMono));
+        pdf.setStyle(PdfMaker::style(kMono));
         pdf.line(72, y, QStringLiteral("plot sin of x with lines title first"), 10);
         pdf.line(72, y + 12, QStringLiteral("print the result and save the figure"), 10);
-        pdf.setStyle(style(kSerif));
+        pdf.setStyle(PdfMaker::style(kSerif));
         pdf.paragraph(72, y + 24, 450, kBody, 10, 1.2);
         QVERIFY(pdf.save(path));
         const QList<Segment> segments = segmentsOf(path);
@@ -255,7 +246,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("typed.pdf"));
         PdfMaker pdf;
-        pdf.setStyle(style(kMono));
+        pdf.setStyle(PdfMaker::style(kMono));
         double y = pdf.paragraph(72, 90, 450, kBody, 10, 1.2);
         pdf.paragraph(72, y + 10, 450, kBody, 10, 1.2);
         QVERIFY(pdf.save(path));
@@ -271,13 +262,13 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("inline.pdf"));
         PdfMaker pdf;
         pdf.runs(72, 100,
-                 {{QStringLiteral("Press the "), style(kSerif)},
-                  {QStringLiteral("red button"), style(kSerif, true)},
-                  {QStringLiteral(" and read "), style(kSerif)},
-                  {QStringLiteral("the manual"), style(kSerif, false, true)},
-                  {QStringLiteral(" before you type "), style(kSerif)},
-                  {QStringLiteral("make install"), style(kMono)},
-                  {QStringLiteral(" at the prompt."), style(kSerif)}},
+                 {{QStringLiteral("Press the "), PdfMaker::style(kSerif)},
+                  {QStringLiteral("red button"), PdfMaker::style(kSerif, true)},
+                  {QStringLiteral(" and read "), PdfMaker::style(kSerif)},
+                  {QStringLiteral("the manual"), PdfMaker::style(kSerif, false, true)},
+                  {QStringLiteral(" before you type "), PdfMaker::style(kSerif)},
+                  {QStringLiteral("make install"), PdfMaker::style(kMono)},
+                  {QStringLiteral(" at the prompt."), PdfMaker::style(kSerif)}},
                  11);
         QVERIFY(pdf.save(path));
         const QList<Segment> segments = segmentsOf(path);
@@ -309,11 +300,11 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("alert.pdf"));
         PdfMaker pdf;
         const QColor red(0xcc, 0, 0);
-        pdf.runs(72, 100, {{QStringLiteral("A very long text in ordinary black words"), style(kSans)}}, 11);
+        pdf.runs(72, 100, {{QStringLiteral("A very long text in ordinary black words"), PdfMaker::style(kSans)}}, 11);
         pdf.runs(72, 140,
-                 {{QStringLiteral("A "), style(kSans)},
-                  {QStringLiteral("genotype matrix"), style(kSans, false, false, red)},
-                  {QStringLiteral(" G."), style(kSans)}},
+                 {{QStringLiteral("A "), PdfMaker::style(kSans)},
+                  {QStringLiteral("genotype matrix"), PdfMaker::style(kSans, false, false, red)},
+                  {QStringLiteral(" G."), PdfMaker::style(kSans)}},
                  11);
         QVERIFY(pdf.save(path));
         const QList<Segment> segments = segmentsOf(path);
@@ -361,7 +352,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("list.pdf"));
         PdfMaker pdf;
-        pdf.setStyle(style(kSerif));
+        pdf.setStyle(PdfMaker::style(kSerif));
         const QStringList items{
             QStringLiteral("The first item of the list is long enough to need a second line, which hangs under "
                            "the text of the item and not under its number."),
@@ -380,9 +371,9 @@ private Q_SLOTS:
         // An item whose first line is a command in bold, running to the column's end: not a heading.
         y += 30;
         pdf.line(72, y, QStringLiteral("4."), 10);
-        pdf.setStyle(style(kSerif, true));
+        pdf.setStyle(PdfMaker::style(kSerif, true));
         pdf.line(90, y, QStringLiteral("set vxrange [vxmin:vxmax] together with set vyrange and vzrange"), 10);
-        pdf.setStyle(style(kSerif));
+        pdf.setStyle(PdfMaker::style(kSerif));
         pdf.line(90, y + 12, QStringLiteral("define which region of space the grid occupies."), 10);
         QVERIFY(pdf.save(path));
         const QList<Segment> segments = segmentsOf(path);

@@ -23,6 +23,15 @@ public:
         bool italic = false;
         QColor color = Qt::black;
     };
+    /// A style in one expression.
+    static Style style(const QString &family, bool bold = false, bool italic = false, QColor color = Qt::black) {
+        Style s;
+        s.family = family;
+        s.bold = bold;
+        s.italic = italic;
+        s.color = color;
+        return s;
+    }
     /// The style of the text drawn by the calls that follow (line, paragraph, runs).
     void setStyle(const Style &style) { m_style = style; }
 
