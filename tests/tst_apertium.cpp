@@ -4,6 +4,7 @@
 #include "translate/apertiumprovider.h"
 #include "translate/providerfactory.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -171,14 +172,25 @@ private Q_SLOTS:
             request.units.append({QString::number(i), QStringLiteral("The old man walked slowly to the market and "
                                                                      "bought some bread for his family. ")
                                                           .repeated(3)});
+        // Apertium's script makes temp files in $TMPDIR and removes them on exit, which a killed script never
+        // reaches: a killed run must leave nothing behind in the user's temp folder.
+        QTemporaryDir tmp;
+        const QByteArray oldTmp = qgetenv("TMPDIR");
+        qputenv("TMPDIR", QFile::encodeName(tmp.path()));
         CancelToken cancel;
         QTimer::singleShot(150, [cancel] { cancel.cancel(); });
         QElapsedTimer clock;
         clock.start();
         auto result = await(provider.translate(request, {}, cancel));
+        if (oldTmp.isEmpty())
+            qunsetenv("TMPDIR");
+        else
+            qputenv("TMPDIR", oldTmp);
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code, Error::Cancelled);
         QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
+        const QStringList left = QDir(tmp.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden);
+        QVERIFY2(left.isEmpty(), qPrintable(left.join(u' ')));
     }
 
     void cliTranslatesACorpusPageOffline() {

@@ -7,6 +7,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTimer>
 
 namespace overtext {
@@ -249,6 +250,11 @@ QCoro::Task<Result<TranslationBatchResult>> ApertiumProvider::translate(Translat
     // UTF-8 in any case, so they get one that always exists.
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+    // The apertium script makes a temp file in $TMPDIR and removes it in an exit trap, which a killed script (cancel,
+    // timeout) never runs: each run gets a folder of its own that goes with this frame, whatever ends the run.
+    QTemporaryDir scratch;
+    if (scratch.isValid())
+        env.insert(QStringLiteral("TMPDIR"), scratch.path());
     process.setProcessEnvironment(env);
     QTimer watch; // cancel kills the process; the coroutine frame owns both, so the references stay valid
     watch.setInterval(50);
